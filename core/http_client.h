@@ -1,0 +1,71 @@
+// A blocking HTTP client on libcurl.
+//
+// One HttpClient owns one curl easy handle and so one connection cache: use
+// an instance from one thread at a time (each engine thread has its own).
+// Transport failures are kNetwork Errors; any HTTP status is a successful
+// Result whose caller decides what the status means.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+
+namespace tonearm {
+
+struct HttpRequest {
+    std::string method = "GET";
+    std::string url;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;                 // sent for POST/PUT/PATCH
+    int64_t range_first = -1;         // >= 0: send "Range: bytes=first-last"
+    int64_t range_last = -1;          // < 0 with range_first >= 0: open-ended
+    long connect_timeout_ms = 5000;
+    long timeout_ms = 30000;          // whole transfer
+    long low_speed_window_s = 10;     // abort if < 1 byte/s for this long
+};
+
+struct HttpResponse {
+    int status = 0;
+    std::map<std::string, std::string> headers;  // names lower-cased, last value wins
+    std::string body;                            // empty when streamed to a sink
+
+    std::string Header(const std::string& lower_name) const;
+};
+
+class HttpClient {
+public:
+    HttpClient();
+    ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+
+    // Performs the request and buffers the whole body.
+    Result<HttpResponse> Perform(const HttpRequest& request);
+
+    // Performs the request and hands each piece of the body to sink as it
+    // arrives; sink returns false to abort (the Result is then kCancelled).
+    // The sink runs on the calling thread.
+    using BodySink = std::function<bool(const char* data, size_t size)>;
+    Result<HttpResponse> PerformStreaming(const HttpRequest& request, const BodySink& sink);
+
+    // When set, a transfer in progress aborts soon after *flag becomes true.
+    void SetCancelFlag(const std::atomic<bool>* flag) { cancel_ = flag; }
+
+private:
+    void* curl_;  // CURL*
+    const std::atomic<bool>* cancel_ = nullptr;
+};
+
+// Joins a base URL ("http://host:port") and a path ("/v1/x"). Escapes nothing.
+std::string JoinUrl(const std::string& base, const std::string& path);
+
+// Percent-encodes a query parameter value.
+std::string UrlEncode(const std::string& value);
+
+}  // namespace tonearm
