@@ -29,11 +29,14 @@ inline constexpr int kExitUsage = 2;
 
 // Commands implemented in their own cli_<area>.cpp files. args excludes the
 // command word itself.
-int RunAbrSim(const CliOptions& options, const std::vector<std::string>& args);        // cli_abr.cpp
-int RunPlaylists(const CliOptions& options, const std::vector<std::string>& args);     // cli_playlists.cpp
-int RunPlaylist(const CliOptions& options, const std::vector<std::string>& args);      // cli_playlists.cpp
-int RunLibrary(const CliOptions& options, const std::vector<std::string>& args);       // cli_playlists.cpp
-int RunSync(const CliOptions& options, const std::vector<std::string>& args);          // cli_playlists.cpp
+int RunAbrSim(const CliOptions& options, const std::vector<std::string>& args);  // cli_abr.cpp
+int RunPlaylists(const CliOptions& options,
+                 const std::vector<std::string>& args);  // cli_playlists.cpp
+int RunPlaylist(const CliOptions& options,
+                const std::vector<std::string>& args);  // cli_playlists.cpp
+int RunLibrary(const CliOptions& options,
+               const std::vector<std::string>& args);                          // cli_playlists.cpp
+int RunSync(const CliOptions& options, const std::vector<std::string>& args);  // cli_playlists.cpp
 
 // The session token saved by `login` in the profile, or "" when logged out.
 std::string LoadToken(const CliOptions& options);

@@ -22,8 +22,7 @@ ApiClient::ApiClient(std::string base_url)
 ApiClient::ApiClient(const ApiClient& other)
     : base_url_(other.base_url_), token_(other.token_), http_(std::make_unique<HttpClient>()) {}
 
-Result<Json> ApiClient::Call(const std::string& method, const std::string& path,
-                             const Json* body) {
+Result<Json> ApiClient::Call(const std::string& method, const std::string& path, const Json* body) {
     HttpRequest request;
     request.method = method;
     request.url = JoinUrl(base_url_, path);
@@ -59,8 +58,8 @@ Result<LoginResult> ApiClient::Login(const std::string& user, const std::string&
 }
 
 Result<CatalogPage> ApiClient::Tracks(int64_t offset, int64_t limit) {
-    auto json = GetJson("/v1/tracks?offset=" + std::to_string(offset) +
-                        "&limit=" + std::to_string(limit));
+    auto json =
+        GetJson("/v1/tracks?offset=" + std::to_string(offset) + "&limit=" + std::to_string(limit));
     if (!json) return json.error();
     auto page = CatalogPageFromJson(*json);
     if (!page) return page.error().Wrap("catalog answer");

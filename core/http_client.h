@@ -22,12 +22,12 @@ struct HttpRequest {
     std::string method = "GET";
     std::string url;
     std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;                 // sent for POST/PUT/PATCH
-    int64_t range_first = -1;         // >= 0: send "Range: bytes=first-last"
-    int64_t range_last = -1;          // < 0 with range_first >= 0: open-ended
+    std::string body;          // sent for POST/PUT/PATCH
+    int64_t range_first = -1;  // >= 0: send "Range: bytes=first-last"
+    int64_t range_last = -1;   // < 0 with range_first >= 0: open-ended
     long connect_timeout_ms = 5000;
-    long timeout_ms = 30000;          // whole transfer
-    long low_speed_window_s = 10;     // abort if < 1 byte/s for this long
+    long timeout_ms = 30000;       // whole transfer
+    long low_speed_window_s = 10;  // abort if < 1 byte/s for this long
 };
 
 struct HttpResponse {

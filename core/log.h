@@ -23,13 +23,13 @@ std::string Quote(std::string_view text);
 
 }  // namespace tonearm::log
 
-#define TONEARM_LOG(level, category, expr)                                  \
-    do {                                                                    \
-        if (::tonearm::log::Enabled(level)) {                               \
-            std::ostringstream tonearm_log_os_;                             \
-            tonearm_log_os_ << expr;                                        \
-            ::tonearm::log::Write(level, category, tonearm_log_os_.str());  \
-        }                                                                   \
+#define TONEARM_LOG(level, category, expr)                                 \
+    do {                                                                   \
+        if (::tonearm::log::Enabled(level)) {                              \
+            std::ostringstream tonearm_log_os_;                            \
+            tonearm_log_os_ << expr;                                       \
+            ::tonearm::log::Write(level, category, tonearm_log_os_.str()); \
+        }                                                                  \
     } while (0)
 
 #define LOG_ERROR(cat, expr) TONEARM_LOG(::tonearm::log::Level::kError, cat, expr)

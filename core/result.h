@@ -14,12 +14,12 @@ namespace tonearm {
 enum class ErrorCode {
     kInvalidArgument,  // the caller passed something malformed
     kNotFound,
-    kUnauthorized,     // missing or bad credentials / token (HTTP 401)
-    kForbidden,        // signature, expiry or permission refused (HTTP 403)
-    kNetwork,          // could not connect, reset, timeout
-    kProtocol,         // the peer answered something that breaks the contract
-    kCorrupt,          // bytes that fail to parse or to verify
-    kIo,               // local file or database failure
+    kUnauthorized,  // missing or bad credentials / token (HTTP 401)
+    kForbidden,     // signature, expiry or permission refused (HTTP 403)
+    kNetwork,       // could not connect, reset, timeout
+    kProtocol,      // the peer answered something that breaks the contract
+    kCorrupt,       // bytes that fail to parse or to verify
+    kIo,            // local file or database failure
     kUnsupported,
     kCancelled,
     kInternal,
@@ -48,8 +48,8 @@ inline Error MakeError(ErrorCode code, std::string message, int http_status = 0)
 template <typename T>
 class [[nodiscard]] Result {
 public:
-    Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
-    Result(Error error) : v_(std::move(error)) {}    // NOLINT: implicit by design
+    Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
+    Result(Error error) : v_(std::move(error)) {}  // NOLINT: implicit by design
 
     bool ok() const { return v_.index() == 0; }
     explicit operator bool() const { return ok(); }

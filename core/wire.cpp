@@ -32,10 +32,10 @@ void Optional(const Json& object, const char* key, T* out) {
     }
 }
 
-#define TONEARM_REQUIRE(obj, key, out)        \
-    do {                                      \
-        Status s_ = Require(obj, key, out);   \
-        if (!s_) return s_.error();           \
+#define TONEARM_REQUIRE(obj, key, out)      \
+    do {                                    \
+        Status s_ = Require(obj, key, out); \
+        if (!s_) return s_.error();         \
     } while (0)
 
 Result<Variant> VariantFromJson(const Json& json) {
@@ -120,7 +120,8 @@ Json ToJson(const Track& t) {
 
 Json ToJson(const Variant& v) {
     Json index = Json::array();
-    for (const SeekPoint& p : v.seek_index) index.push_back(Json::array({p.granule, p.byte_offset}));
+    for (const SeekPoint& p : v.seek_index)
+        index.push_back(Json::array({p.granule, p.byte_offset}));
     Json j{{"kbps", v.kbps},
            {"size", v.size},
            {"sha256", v.sha256},
@@ -135,7 +136,8 @@ Json ToJson(const Variant& v) {
 
 Json ToJson(const Manifest& m) {
     Json variants = Json::array();
-    for (const Variant& v : m.variants) variants.push_back(ToJson(v));
+    for (const Variant& v : m.variants)
+        variants.push_back(ToJson(v));
     return Json{{"track_id", m.track_id},
                 {"version", m.version},
                 {"sample_rate", m.sample_rate},
@@ -149,7 +151,8 @@ Json ToJson(const Manifest& m) {
 
 Json ToJson(const CatalogPage& page) {
     Json items = Json::array();
-    for (const Track& t : page.items) items.push_back(ToJson(t));
+    for (const Track& t : page.items)
+        items.push_back(ToJson(t));
     return Json{{"total", page.total}, {"offset", page.offset}, {"items", items}};
 }
 

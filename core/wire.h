@@ -29,8 +29,8 @@ int MaxKbpsForTier(Tier tier);
 inline constexpr int kLadderKbps[] = {96, 160, 320};
 
 struct Track {
-    std::string id;        // stable across re-ingests of the same source
-    int version = 1;       // bumped when the source changes
+    std::string id;   // stable across re-ingests of the same source
+    int version = 1;  // bumped when the source changes
     std::string title;
     std::string artist;
     std::string album;
@@ -53,12 +53,12 @@ struct SeekPoint {
 
 struct Variant {
     int kbps = 0;
-    int64_t size = 0;           // bytes of the whole file
-    std::string sha256;         // of the whole file, lower-case hex
-    int64_t header_bytes = 0;   // bytes of the pages holding the three header packets
+    int64_t size = 0;                   // bytes of the whole file
+    std::string sha256;                 // of the whole file, lower-case hex
+    int64_t header_bytes = 0;           // bytes of the pages holding the three header packets
     std::vector<SeekPoint> seek_index;  // ascending, first entry is the first audio page
-    std::string url;            // signed CDN URL; only in delivery answers
-    int64_t url_expires = 0;    // unix seconds; only in delivery answers
+    std::string url;                    // signed CDN URL; only in delivery answers
+    int64_t url_expires = 0;            // unix seconds; only in delivery answers
 };
 
 struct Loudness {

@@ -45,9 +45,9 @@ struct PlayerEvent {
 };
 
 struct PlayerConfig {
-    std::string api_base_url;    // tonearm-server API base, e.g. http://127.0.0.1:8080
-    std::string token;           // bearer token from login
-    int preferred_kbps = 160;    // clamped to the best variant the manifest offers
+    std::string api_base_url;  // tonearm-server API base, e.g. http://127.0.0.1:8080
+    std::string token;         // bearer token from login
+    int preferred_kbps = 160;  // clamped to the best variant the manifest offers
     size_t chunk_bytes = 64 * 1024;
     double buffer_target_seconds = 8.0;  // decode-ahead the fetcher aims for
     double volume = 1.0;                 // linear gain 0..1
@@ -62,7 +62,7 @@ struct PlaybackSnapshot {
     int64_t duration_samples = 0;
     double buffer_seconds = 0.0;
     int64_t underruns = 0;
-    int64_t frames_played = 0;     // frames the device took since Play()
+    int64_t frames_played = 0;  // frames the device took since Play()
 };
 
 class PlaybackSession {
