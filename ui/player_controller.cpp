@@ -1,0 +1,232 @@
+#include "ui/player_controller.h"
+
+#include <algorithm>
+
+#include "core/log.h"
+
+namespace tonearm::ui {
+namespace {
+
+constexpr char kLogCategory[] = "ui";
+constexpr int kPollIntervalMs = 200;
+// After a seek the engine may still report the old position for a moment;
+// reports within this window are ignored so the slider does not jump back.
+constexpr qint64 kSeekSettleMs = 400;
+
+qint64 SamplesToMs(int64_t samples, int rate) {
+    return rate > 0 ? static_cast<qint64>(samples * 1000 / rate) : 0;
+}
+
+}  // namespace
+
+PlayerController::PlayerController(QObject* parent) : QObject(parent) {
+    qRegisterMetaType<tonearm::player::PlaybackState>();
+    poll_timer_.setInterval(kPollIntervalMs);
+    connect(&poll_timer_, &QTimer::timeout, this, &PlayerController::pollSnapshot);
+}
+
+PlayerController::~PlayerController() { session_.reset(); }
+
+bool PlayerController::isActive() const {
+    return state_ == State::kPlaying || state_ == State::kBuffering;
+}
+
+void PlayerController::setServer(const std::string& api_base_url, const std::string& token) {
+    if (session_ && api_base_url == config_.api_base_url) {
+        config_.token = token;
+        session_->SetToken(token);
+        return;
+    }
+    session_.reset();
+    config_.api_base_url = api_base_url;
+    config_.token = token;
+    if (state_ != State::kIdle) setState(State::kStopped);
+}
+
+void PlayerController::ensureSession() {
+    if (session_) return;
+    const quint64 generation = ++session_generation_;
+    config_.volume = volume_;
+    auto sink = [this, generation](const player::PlayerEvent& event) {
+        // Engine thread: copy the event onto the GUI thread and return.
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, event]() {
+                if (generation == session_generation_) handleEvent(event);
+            },
+            Qt::QueuedConnection);
+    };
+    session_ = std::make_unique<player::PlaybackSession>(config_, std::move(sink));
+}
+
+void PlayerController::playQueue(std::vector<Track> queue, int index) {
+    if (index < 0 || index >= static_cast<int>(queue.size())) return;
+    queue_ = std::move(queue);
+    index_ = index;
+    startCurrentTrack(0);
+}
+
+void PlayerController::startCurrentTrack(qint64 start_ms) {
+    if (!hasTrack()) return;
+    const Track& track = currentTrack();
+    sample_rate_ = track.sample_rate;
+    duration_ms_ = static_cast<qint64>(track.DurationSeconds() * 1000.0);
+    position_ms_ = start_ms;
+    kbps_ = 0;
+    emit trackChanged();
+    emit positionChanged(position_ms_, duration_ms_);
+
+    if (config_.api_base_url.empty()) {
+        setState(State::kError);
+        emit errorOccurred(tr("Not connected to a server"));
+        return;
+    }
+    ensureSession();
+    const int64_t start_samples = start_ms * sampleRate() / 1000;
+    Status started = session_->Play(track.id, start_samples);
+    if (!started.ok()) {
+        LOG_WARN(kLogCategory,
+                 "cannot start " << log::Quote(track.id) << ": " << started.error().message);
+        setState(State::kError);
+        emit errorOccurred(
+            tr("Cannot start playback: %1").arg(QString::fromStdString(started.error().message)));
+        return;
+    }
+    setState(State::kBuffering);
+}
+
+void PlayerController::togglePlayPause() {
+    if (isActive()) {
+        pause();
+    } else {
+        play();
+    }
+}
+
+void PlayerController::play() {
+    if (!hasTrack() || isActive()) return;
+    if (state_ == State::kPaused && session_) {
+        session_->Resume();
+        setState(State::kPlaying);
+        return;
+    }
+    startCurrentTrack(state_ == State::kEnded ? 0 : position_ms_);
+}
+
+void PlayerController::pause() {
+    if (!session_ || !isActive()) return;
+    session_->Pause();
+    setState(State::kPaused);
+}
+
+void PlayerController::stop() {
+    if (!session_ || state_ == State::kIdle || state_ == State::kStopped) return;
+    session_->Stop();
+    position_ms_ = 0;
+    setState(State::kStopped);
+    emit positionChanged(position_ms_, duration_ms_);
+}
+
+void PlayerController::next() {
+    if (!canGoNext()) return;
+    ++index_;
+    startCurrentTrack(0);
+}
+
+void PlayerController::previous() {
+    if (!canGoPrevious()) return;
+    --index_;
+    startCurrentTrack(0);
+}
+
+void PlayerController::seekMs(qint64 position_ms) {
+    if (!session_ || !hasTrack()) return;
+    position_ms = std::clamp<qint64>(position_ms, 0, duration_ms_);
+    if (state_ == State::kStopped || state_ == State::kEnded || state_ == State::kError) {
+        startCurrentTrack(position_ms);
+    } else {
+        session_->Seek(position_ms * sampleRate() / 1000);
+    }
+    position_ms_ = position_ms;
+    since_seek_.start();
+    emit positionChanged(position_ms_, duration_ms_);
+    emit seeked(position_ms_);
+}
+
+void PlayerController::setVolume(double volume) {
+    volume = std::clamp(volume, 0.0, 1.0);
+    if (volume == volume_) return;
+    volume_ = volume;
+    if (session_) session_->SetVolume(volume_);
+    emit volumeChanged(volume_);
+}
+
+int PlayerController::sampleRate() const { return sample_rate_ > 0 ? sample_rate_ : 44100; }
+
+void PlayerController::setState(State state) {
+    if (state == state_) return;
+    state_ = state;
+    if (isActive()) {
+        poll_timer_.start();
+    } else {
+        poll_timer_.stop();
+    }
+    emit stateChanged(state_);
+}
+
+void PlayerController::handleEvent(const player::PlayerEvent& event) {
+    if (!hasTrack() || (!event.track_id.empty() && event.track_id != currentTrack().id)) return;
+    using Kind = player::PlayerEvent::Kind;
+    switch (event.kind) {
+        case Kind::kState:
+            setState(event.state);
+            if (event.state == State::kEnded && canGoNext()) next();
+            break;
+        case Kind::kBitrate:
+            kbps_ = event.kbps;
+            emit streamInfoChanged(kbps_, buffer_seconds_);
+            break;
+        case Kind::kBuffer:
+            buffer_seconds_ = event.buffer_seconds;
+            emit streamInfoChanged(kbps_, buffer_seconds_);
+            break;
+        case Kind::kUnderrun: underruns_ = event.underruns; break;
+        case Kind::kPosition:
+            applyPosition(event.position_samples, event.duration_samples, event.sample_rate);
+            break;
+        case Kind::kError:
+            LOG_WARN(kLogCategory,
+                     "playback of " << log::Quote(event.track_id) << " failed: " << event.message);
+            emit errorOccurred(tr("Playback error: %1").arg(QString::fromStdString(event.message)));
+            break;
+        case Kind::kFirstAudio: break;
+    }
+}
+
+void PlayerController::applyPosition(int64_t position_samples, int64_t duration_samples,
+                                     int sample_rate) {
+    if (since_seek_.isValid() && since_seek_.elapsed() < kSeekSettleMs) return;
+    if (sample_rate > 0) sample_rate_ = sample_rate;
+    const qint64 position = SamplesToMs(position_samples, sampleRate());
+    const qint64 duration =
+        duration_samples > 0 ? SamplesToMs(duration_samples, sampleRate()) : duration_ms_;
+    if (position == position_ms_ && duration == duration_ms_) return;
+    position_ms_ = position;
+    duration_ms_ = duration;
+    emit positionChanged(position_ms_, duration_ms_);
+}
+
+void PlayerController::pollSnapshot() {
+    if (!session_) return;
+    const player::PlaybackSnapshot snapshot = session_->Snapshot();
+    if (!hasTrack() || snapshot.track_id != currentTrack().id) return;
+    applyPosition(snapshot.position_samples, snapshot.duration_samples, snapshot.sample_rate);
+    if (snapshot.kbps != kbps_ || snapshot.buffer_seconds != buffer_seconds_) {
+        kbps_ = snapshot.kbps;
+        buffer_seconds_ = snapshot.buffer_seconds;
+        emit streamInfoChanged(kbps_, buffer_seconds_);
+    }
+    underruns_ = snapshot.underruns;
+}
+
+}  // namespace tonearm::ui
