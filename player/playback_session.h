@@ -51,6 +51,9 @@ struct PlayerConfig {
     size_t chunk_bytes = 64 * 1024;
     double buffer_target_seconds = 8.0;  // decode-ahead the fetcher aims for
     double volume = 1.0;                 // linear gain 0..1
+    // Decoded audio needed before the device starts, and again after the
+    // ring ran dry (a stall); capped at buffer_target_seconds.
+    double start_buffer_seconds = 0.5;
 };
 
 struct PlaybackSnapshot {
@@ -62,7 +65,9 @@ struct PlaybackSnapshot {
     int64_t duration_samples = 0;
     double buffer_seconds = 0.0;
     int64_t underruns = 0;
-    int64_t frames_played = 0;  // frames the device took since Play()
+    int64_t frames_played = 0;    // frames the device took since Play()
+    int64_t url_refreshes = 0;    // signed URLs renewed after a 403, this track
+    int64_t decode_warnings = 0;  // damaged pages or packets skipped since the last seek
 };
 
 class PlaybackSession {

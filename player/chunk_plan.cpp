@@ -1,0 +1,45 @@
+#include "player/chunk_plan.h"
+
+namespace tonearm::player {
+
+size_t SeekPointFor(const Variant& variant, int64_t target) {
+    const auto& index = variant.seek_index;
+    // Never the last point: its page may be the final one, whose granule
+    // trims its samples and so cannot place them (see VorbisStreamDecoder).
+    const size_t usable = index.size() > 1 ? index.size() - 1 : index.size();
+    size_t chosen = 0;
+    for (size_t i = 0; i < usable; ++i) {
+        if (index[i].granule > target - kSeekPrerollSamples) break;
+        chosen = i;
+    }
+    return chosen;
+}
+
+std::vector<Chunk> PlanChunks(const Variant& variant, size_t first_point, size_t chunk_bytes,
+                              int64_t duration_samples) {
+    const auto& index = variant.seek_index;
+    std::vector<Chunk> chunks;
+    size_t point = first_point;
+    while (point < index.size()) {
+        Chunk chunk;
+        chunk.first_byte = index[point].byte_offset;
+        chunk.first_granule = index[point].granule;
+        size_t next = point + 1;
+        while (next < index.size() &&
+               index[next].byte_offset - chunk.first_byte < static_cast<int64_t>(chunk_bytes)) {
+            ++next;
+        }
+        if (next < index.size()) {
+            chunk.last_byte = index[next].byte_offset - 1;
+            chunk.end_granule = index[next].granule;
+        } else {
+            chunk.last_byte = variant.size - 1;
+            chunk.end_granule = duration_samples;
+        }
+        if (chunk.last_byte >= chunk.first_byte) chunks.push_back(chunk);
+        point = next;
+    }
+    return chunks;
+}
+
+}  // namespace tonearm::player
