@@ -9,11 +9,11 @@
 #include <QMenuBar>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
-#include <QTableView>
 #include <QUrl>
 #include <QVBoxLayout>
 
 #include "ui/catalog_model.h"
+#include "ui/catalog_view.h"
 #include "ui/error_banner.h"
 #include "ui/login_dialog.h"
 #include "ui/now_playing_bar.h"
@@ -51,6 +51,7 @@ MainWindow::MainWindow(ServerSession* session, PlayerController* player, QWidget
     connectPlayer();
     updateConnectionLabel();
     updatePlaybackLabels();
+    updateCatalogHints();
 }
 
 QWidget* MainWindow::buildCentralArea() {
@@ -75,7 +76,11 @@ QWidget* MainWindow::buildCentralArea() {
     filter_edit_->setPlaceholderText(tr("Filter by title, artist or album"));
     filter_edit_->setClearButtonEnabled(true);
     filter_edit_->setMinimumWidth(280);
+    count_label_ = new QLabel(area);
+    count_label_->setForegroundRole(QPalette::PlaceholderText);
     heading_row->addWidget(heading);
+    heading_row->addSpacing(8);
+    heading_row->addWidget(count_label_, 0, Qt::AlignBottom);
     heading_row->addStretch();
     heading_row->addWidget(filter_edit_);
 
@@ -84,25 +89,16 @@ QWidget* MainWindow::buildCentralArea() {
     proxy_->setSortRole(CatalogModel::kSortRole);
     proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
     proxy_->setFilterKeyColumn(-1);
-    connect(filter_edit_, &QLineEdit::textChanged, proxy_,
-            &QSortFilterProxyModel::setFilterFixedString);
+    connect(filter_edit_, &QLineEdit::textChanged, this, [this](const QString& text) {
+        proxy_->setFilterFixedString(text);
+        updateCatalogHints();
+    });
 
-    catalog_view_ = new QTableView(area);
-    catalog_view_->setObjectName(QStringLiteral("catalogView"));
+    catalog_view_ = new CatalogView(area);
     catalog_view_->setModel(proxy_);
-    catalog_view_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    catalog_view_->setSelectionMode(QAbstractItemView::SingleSelection);
-    catalog_view_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    catalog_view_->setAlternatingRowColors(true);
-    catalog_view_->setShowGrid(false);
     catalog_view_->setSortingEnabled(true);
     catalog_view_->sortByColumn(-1, Qt::AscendingOrder);  // server order until a click
-    catalog_view_->setWordWrap(false);
-    catalog_view_->setFrameShape(QFrame::NoFrame);
-    catalog_view_->verticalHeader()->hide();
-    catalog_view_->verticalHeader()->setDefaultSectionSize(fontMetrics().height() * 2);
     QHeaderView* header = catalog_view_->horizontalHeader();
-    header->setHighlightSections(false);
     header->setSectionResizeMode(CatalogModel::kTitle, QHeaderView::Stretch);
     header->resizeSection(CatalogModel::kArtist, 240);
     header->resizeSection(CatalogModel::kAlbum, 220);
@@ -115,6 +111,11 @@ QWidget* MainWindow::buildCentralArea() {
     layout->addWidget(banner_);
     layout->addLayout(heading_row);
     layout->addWidget(catalog_view_, 1);
+    auto* rule = new QFrame(area);
+    rule->setFrameShape(QFrame::HLine);
+    rule->setFrameShadow(QFrame::Plain);
+    rule->setForegroundRole(QPalette::Mid);
+    layout->addWidget(rule);
     layout->addWidget(now_playing_);
     return area;
 }
@@ -165,6 +166,7 @@ void MainWindow::connectSession() {
         banner_->clear();
         failure_ = Failure::kNone;
         updateConnectionLabel();
+        updateCatalogHints();
     });
     connect(session_, &ServerSession::loggedIn, this, [this] {
         if (login_dialog_ != nullptr) login_dialog_->accept();
@@ -176,16 +178,20 @@ void MainWindow::connectSession() {
         }
         showFailure(Failure::kSession, message);
         updateConnectionLabel();
+        updateCatalogHints();
     });
     connect(session_, &ServerSession::catalogProgress, this, [this](qint64 loaded, qint64 total) {
         statusBar()->showMessage(tr("Loading catalog… %1 of %2 tracks").arg(loaded).arg(total));
+        updateCatalogHints();
     });
     connect(session_, &ServerSession::catalogComplete, this, [this](qint64 total) {
         statusBar()->showMessage(tr("%n track(s) in the catalog", nullptr, int(total)), 5000);
         if (failure_ == Failure::kSession) banner_->clear();
+        updateCatalogHints();
     });
     connect(session_, &ServerSession::catalogFailed, this, [this](const QString& message) {
         showFailure(Failure::kSession, tr("Could not load the catalog. %1").arg(message));
+        updateCatalogHints();
     });
 }
 
@@ -253,6 +259,31 @@ void MainWindow::updateConnectionLabel() {
             connection_label_->setText(tr("Not connected to %1").arg(host));
             break;
     }
+}
+
+void MainWindow::updateCatalogHints() {
+    const int total = session_->catalog()->rowCount();
+    count_label_->setText(total > 0 ? tr("%n track(s)", nullptr, total) : QString());
+
+    QString hint;
+    if (total > 0) {
+        if (proxy_->rowCount() == 0) hint = tr("No tracks match “%1”.").arg(filter_edit_->text());
+    } else {
+        switch (session_->state()) {
+            case ServerSession::State::kDisconnected:
+            case ServerSession::State::kFailed:
+                hint = tr("Not connected. Log in to a Tonearm server to see its catalog.");
+                break;
+            case ServerSession::State::kLoggingIn: hint = tr("Connecting…"); break;
+            case ServerSession::State::kLoggedIn:
+                hint = session_->isCatalogComplete()
+                           ? tr("The server has no tracks yet.\nAdd some with "
+                                "“tonearm-server ingest”.")
+                           : tr("Loading the catalog…");
+                break;
+        }
+    }
+    catalog_view_->setPlaceholderText(hint);
 }
 
 void MainWindow::updatePlaybackLabels() {

@@ -11,10 +11,10 @@
 class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
-class QTableView;
 
 namespace tonearm::ui {
 
+class CatalogView;
 class ErrorBanner;
 class LoginDialog;
 class NowPlayingBar;
@@ -34,7 +34,7 @@ public:
     // the rows below it in the order on screen.
     void playViewRow(int row);
 
-    QTableView* catalogView() const { return catalog_view_; }
+    CatalogView* catalogView() const { return catalog_view_; }
     QSortFilterProxyModel* catalogProxy() const { return proxy_; }
     ErrorBanner* errorBanner() const { return banner_; }
     NowPlayingBar* nowPlayingBar() const { return now_playing_; }
@@ -55,11 +55,13 @@ private:
     void onRetry();
     void updateConnectionLabel();
     void updatePlaybackLabels();
+    void updateCatalogHints();
 
     ServerSession* session_;
     PlayerController* player_;
     QSortFilterProxyModel* proxy_ = nullptr;
-    QTableView* catalog_view_ = nullptr;
+    CatalogView* catalog_view_ = nullptr;
+    QLabel* count_label_ = nullptr;
     QLineEdit* filter_edit_ = nullptr;
     ErrorBanner* banner_ = nullptr;
     NowPlayingBar* now_playing_ = nullptr;

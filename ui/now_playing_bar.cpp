@@ -44,7 +44,7 @@ QToolButton* MakeTransportButton(const QString& tooltip, QWidget* parent) {
 NowPlayingBar::NowPlayingBar(PlayerController* player, QWidget* parent)
     : QFrame(parent), player_(player) {
     setObjectName(QStringLiteral("nowPlayingBar"));
-    setFrameShape(QFrame::StyledPanel);
+    setFrameShape(QFrame::NoFrame);
     setAutoFillBackground(true);
     setBackgroundRole(QPalette::AlternateBase);
 
@@ -155,7 +155,7 @@ void NowPlayingBar::connectPlayer() {
     connect(position_slider_, &QSlider::sliderMoved, this,
             [this](int value) { elapsed_label_->setText(FormatDuration(value)); });
     connect(position_slider_, &QSlider::sliderReleased, this,
-            [this] { player_->seekMs(position_slider_->value()); });
+            [this] { requestSeek(position_slider_->value()); });
     connect(position_slider_, &QSlider::actionTriggered, this, &NowPlayingBar::onSliderAction);
 
     connect(volume_slider_, &QSlider::valueChanged, this,
@@ -169,7 +169,12 @@ void NowPlayingBar::connectPlayer() {
 void NowPlayingBar::onSliderAction(int action) {
     // Keyboard steps seek at once; a drag seeks when released.
     if (action == QAbstractSlider::SliderMove || position_slider_->isSliderDown()) return;
-    player_->seekMs(position_slider_->sliderPosition());
+    requestSeek(position_slider_->sliderPosition());
+}
+
+void NowPlayingBar::requestSeek(qint64 position_ms) {
+    emit seekRequested(position_ms);
+    player_->seekMs(position_ms);
 }
 
 void NowPlayingBar::updateTrack() {

@@ -27,6 +27,11 @@ public:
     QSlider* volumeSlider() const { return volume_slider_; }
     QToolButton* playPauseButton() const { return play_pause_button_; }
 
+signals:
+    // The listener moved the position slider (drag released, click or key);
+    // the bar has already forwarded it to the player's seekMs().
+    void seekRequested(qint64 position_ms);
+
 private:
     QWidget* buildTrackInfo();
     QWidget* buildTransport();
@@ -37,6 +42,7 @@ private:
     void updateState();
     void updatePosition(qint64 position_ms, qint64 duration_ms);
     void onSliderAction(int action);
+    void requestSeek(qint64 position_ms);
 
     PlayerController* player_;
     QLabel* title_label_ = nullptr;

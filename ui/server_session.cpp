@@ -156,16 +156,18 @@ void ServerSession::onCatalogPage(const Result<CatalogPage>& answer) {
 }
 
 QString ServerSession::describeError(const Error& error) const {
-    const QString detail = QString::fromStdString(error.message);
+    // The full error text goes to the log; the window gets a sentence a
+    // listener can act on.
     switch (error.code) {
         case ErrorCode::kNetwork:
-            return tr("Cannot reach the server at %1 (%2)").arg(server_url_, detail);
+            return tr("Cannot reach the server at %1. Check that tonearm-server is running.")
+                .arg(server_url_);
         case ErrorCode::kUnauthorized:
-            if (state_ == State::kLoggedIn) {
-                return tr("The session has expired; log in again (%1)").arg(detail);
-            }
-            return tr("Login failed: wrong user name or password (%1)").arg(detail);
-        default: return tr("The server answered with an error: %1").arg(detail);
+            if (state_ == State::kLoggedIn) return tr("The session has expired. Log in again.");
+            return tr("Login failed: wrong user name or password.");
+        default:
+            return tr("The server answered with an error: %1")
+                .arg(QString::fromStdString(error.message));
     }
 }
 
