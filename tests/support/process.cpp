@@ -45,10 +45,8 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
 }
 
 int ExitCodeFromStatus(int status) {
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
     return -1;
 }
 
@@ -56,11 +54,9 @@ int ExitCodeFromStatus(int status) {
 [[noreturn]] void ExecChild(char** argv, char** envp, pid_t parent, int out_fd, int err_fd) {
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != parent)
-        _exit(127);  // the parent died before prctl took effect
+    if (getppid() != parent) _exit(127);  // the parent died before prctl took effect
     int null_fd = open("/dev/null", O_RDONLY);
-    if (null_fd >= 0)
-        dup2(null_fd, STDIN_FILENO);
+    if (null_fd >= 0) dup2(null_fd, STDIN_FILENO);
     dup2(out_fd, STDOUT_FILENO);
     dup2(err_fd, STDERR_FILENO);
     execvpe(argv[0], argv, envp);
@@ -81,8 +77,7 @@ struct Spawned {
 
 Result<Spawned> Spawn(const std::vector<std::string>& argv_strings,
                       const std::vector<std::string>& extra_env) {
-    if (argv_strings.empty())
-        return MakeError(ErrorCode::kInvalidArgument, "empty argv");
+    if (argv_strings.empty()) return MakeError(ErrorCode::kInvalidArgument, "empty argv");
     std::vector<std::string> args = argv_strings;
     std::vector<std::string> env = MergedEnvironment(extra_env);
     std::vector<char*> argv = CStrings(args);
@@ -90,8 +85,7 @@ Result<Spawned> Spawn(const std::vector<std::string>& argv_strings,
 
     int out_pipe[2];
     int err_pipe[2];
-    if (pipe2(out_pipe, O_CLOEXEC) != 0)
-        return MakeError(ErrorCode::kIo, "pipe failed");
+    if (pipe2(out_pipe, O_CLOEXEC) != 0) return MakeError(ErrorCode::kIo, "pipe failed");
     if (pipe2(err_pipe, O_CLOEXEC) != 0) {
         close(out_pipe[0]);
         close(out_pipe[1]);
@@ -99,8 +93,7 @@ Result<Spawned> Spawn(const std::vector<std::string>& argv_strings,
     }
     pid_t parent = getpid();
     pid_t pid = fork();
-    if (pid == 0)
-        ExecChild(argv.data(), envp.data(), parent, out_pipe[1], err_pipe[1]);
+    if (pid == 0) ExecChild(argv.data(), envp.data(), parent, out_pipe[1], err_pipe[1]);
     close(out_pipe[1]);
     close(err_pipe[1]);
     if (pid < 0) {
@@ -115,10 +108,8 @@ Result<Spawned> Spawn(const std::vector<std::string>& argv_strings,
 bool Drain(int fd, std::string* sink) {
     char buffer[8192];
     ssize_t n = read(fd, buffer, sizeof buffer);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN))
-        return true;
-    if (n <= 0)
-        return false;
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
+    if (n <= 0) return false;
     sink->append(buffer, static_cast<size_t>(n));
     return true;
 }
@@ -128,12 +119,9 @@ std::optional<int> ReapUntil(pid_t pid, Clock::time_point deadline) {
     while (true) {
         int status = 0;
         pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid)
-            return ExitCodeFromStatus(status);
-        if (r < 0 && errno != EINTR)
-            return -1;
-        if (Clock::now() >= deadline)
-            return std::nullopt;
+        if (r == pid) return ExitCodeFromStatus(status);
+        if (r < 0 && errno != EINTR) return -1;
+        if (Clock::now() >= deadline) return std::nullopt;
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
 }
@@ -160,11 +148,9 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, int timeout_ms,
     std::string* sinks[2] = {&result.out, &result.err};
     int open_count = 2;
     while (open_count > 0 && Clock::now() < deadline) {
-        if (poll(fds, 2, MillisUntil(deadline)) < 0 && errno != EINTR)
-            break;
+        if (poll(fds, 2, MillisUntil(deadline)) < 0 && errno != EINTR) break;
         for (int i = 0; i < 2; ++i) {
-            if (fds[i].fd < 0 || fds[i].revents == 0)
-                continue;
+            if (fds[i].fd < 0 || fds[i].revents == 0) continue;
             if (!Drain(fds[i].fd, sinks[i])) {
                 close(fds[i].fd);
                 fds[i].fd = -1;
@@ -180,8 +166,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, int timeout_ms,
         code = ReapUntil(spawned->pid, Clock::now() + std::chrono::seconds(5));
     }
     for (pollfd& p : fds) {
-        if (p.fd >= 0)
-            close(p.fd);
+        if (p.fd >= 0) close(p.fd);
     }
     result.exit_code = code.value_or(-1);
     return result;
@@ -190,8 +175,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, int timeout_ms,
 Result<std::unique_ptr<ChildProcess>> ChildProcess::Start(
     const std::vector<std::string>& argv, const std::vector<std::string>& extra_env) {
     Result<Spawned> spawned = Spawn(argv, extra_env);
-    if (!spawned.ok())
-        return spawned.error();
+    if (!spawned.ok()) return spawned.error();
     std::unique_ptr<ChildProcess> child(new ChildProcess());
     child->pid_ = spawned->pid;
     child->reader_ =
@@ -201,19 +185,16 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Start(
 
 ChildProcess::~ChildProcess() {
     Terminate();
-    if (reader_.joinable())
-        reader_.join();
+    if (reader_.joinable()) reader_.join();
 }
 
 void ChildProcess::ReaderLoop(int out_fd, int err_fd) {
     pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
     int open_count = 2;
     while (open_count > 0) {
-        if (poll(fds, 2, -1) < 0 && errno != EINTR)
-            break;
+        if (poll(fds, 2, -1) < 0 && errno != EINTR) break;
         for (int i = 0; i < 2; ++i) {
-            if (fds[i].fd < 0 || fds[i].revents == 0)
-                continue;
+            if (fds[i].fd < 0 || fds[i].revents == 0) continue;
             std::string chunk;
             bool open = Drain(fds[i].fd, &chunk);
             std::lock_guard<std::mutex> lock(mu_);
@@ -227,8 +208,7 @@ void ChildProcess::ReaderLoop(int out_fd, int err_fd) {
                     partial_line_.erase(0, nl + 1);
                 }
                 if (!open) {
-                    if (!partial_line_.empty())
-                        lines_.push_back(partial_line_);
+                    if (!partial_line_.empty()) lines_.push_back(partial_line_);
                     partial_line_.clear();
                     out_closed_ = true;
                 }
@@ -242,8 +222,7 @@ void ChildProcess::ReaderLoop(int out_fd, int err_fd) {
         }
     }
     for (pollfd& p : fds) {
-        if (p.fd >= 0)
-            close(p.fd);
+        if (p.fd >= 0) close(p.fd);
     }
     std::lock_guard<std::mutex> lock(mu_);
     out_closed_ = true;
@@ -254,16 +233,14 @@ bool ChildProcess::ReadLine(std::string* line, int timeout_ms) {
     std::unique_lock<std::mutex> lock(mu_);
     cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
                  [this] { return !lines_.empty() || out_closed_; });
-    if (lines_.empty())
-        return false;
+    if (lines_.empty()) return false;
     *line = std::move(lines_.front());
     lines_.pop_front();
     return true;
 }
 
 std::optional<int> ChildProcess::WaitForExit(int timeout_ms) {
-    if (exit_code_.has_value())
-        return exit_code_;
+    if (exit_code_.has_value()) return exit_code_;
     exit_code_ = ReapUntil(pid_, Clock::now() + std::chrono::milliseconds(timeout_ms));
     return exit_code_;
 }

@@ -43,7 +43,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, int timeout_ms,
 // the child never blocks on a full pipe. Methods are meant for the thread that
 // started the child; err() may be called from any thread.
 class ChildProcess {
-  public:
+public:
     // Starts argv as described above. Fails with kIo if fork or the pipes
     // fail; a program that cannot be executed exits at once with code 127.
     static Result<std::unique_ptr<ChildProcess>> Start(
@@ -74,7 +74,7 @@ class ChildProcess {
     // Everything the child has written to stderr so far.
     std::string err() const;
 
-  private:
+private:
     ChildProcess() = default;
     void ReaderLoop(int out_fd, int err_fd);
 

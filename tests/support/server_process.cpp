@@ -11,8 +11,7 @@ constexpr int kIngestTimeoutMs = 180000;
 // Returns the URL of a line "<label>: URL", or "" if line has another form.
 std::string UrlAfterLabel(const std::string& line, const std::string& label) {
     const std::string prefix = label + ": ";
-    if (line.compare(0, prefix.size(), prefix) != 0)
-        return "";
+    if (line.compare(0, prefix.size(), prefix) != 0) return "";
     return line.substr(prefix.size());
 }
 
@@ -24,8 +23,7 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::Start(
                                      "--port",           "0",     "--cdn-port", "0"};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     Result<std::unique_ptr<ChildProcess>> child = ChildProcess::Start(argv);
-    if (!child.ok())
-        return child.error().Wrap("cannot start tonearm-server");
+    if (!child.ok()) return child.error().Wrap("cannot start tonearm-server");
 
     std::unique_ptr<ServerProcess> server(new ServerProcess());
     server->child_ = std::move(*child);
@@ -41,10 +39,8 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::Start(
                                                  std::to_string(code) +
                                                  "); stderr: " + server->child_->err());
         }
-        if (std::string url = UrlAfterLabel(line, "api"); !url.empty())
-            server->api_url_ = url;
-        if (std::string url = UrlAfterLabel(line, "cdn"); !url.empty())
-            server->cdn_url_ = url;
+        if (std::string url = UrlAfterLabel(line, "api"); !url.empty()) server->api_url_ = url;
+        if (std::string url = UrlAfterLabel(line, "cdn"); !url.empty()) server->cdn_url_ = url;
     }
     return server;
 }
@@ -54,10 +50,8 @@ Status RunIngest(const std::string& data_dir, const std::vector<std::string>& pa
     std::vector<std::string> argv = {TONEARM_SERVER_BIN, "ingest", "--data", data_dir};
     argv.insert(argv.end(), paths.begin(), paths.end());
     ProcessResult result = RunProcess(argv, kIngestTimeoutMs);
-    if (output != nullptr)
-        *output = result.out + result.err;
-    if (result.timed_out)
-        return MakeError(ErrorCode::kIo, "tonearm-server ingest timed out");
+    if (output != nullptr) *output = result.out + result.err;
+    if (result.timed_out) return MakeError(ErrorCode::kIo, "tonearm-server ingest timed out");
     if (result.exit_code != 0) {
         return MakeError(ErrorCode::kIo, "tonearm-server ingest exited with code " +
                                              std::to_string(result.exit_code) + ": " + result.err);

@@ -13,7 +13,7 @@ namespace tonearm::testing {
 // One `tonearm-server serve` child on 127.0.0.1 with free ports. Use from the
 // thread that started it (see ChildProcess).
 class ServerProcess {
-  public:
+public:
     // Starts `serve --data data_dir --port 0 --cdn-port 0` plus extra_args and
     // waits at most 15 s for its "api: URL" and "cdn: URL" lines. Fails with
     // kIo (its stderr in the message) if the server exits or does not print
@@ -35,7 +35,7 @@ class ServerProcess {
     // Sends SIGTERM and returns the exit code (0 for a clean shutdown).
     int Stop() { return child_->Terminate(); }
 
-  private:
+private:
     ServerProcess() = default;
 
     std::unique_ptr<ChildProcess> child_;

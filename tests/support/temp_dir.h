@@ -11,7 +11,7 @@ namespace tonearm::testing {
 // folder cannot be created, since no test can run without it. Not copyable;
 // use from one thread at a time.
 class TempDir {
-  public:
+public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
@@ -23,7 +23,7 @@ class TempDir {
     // path() + "/" + name; creates nothing.
     std::string Join(const std::string& name) const { return path_ + "/" + name; }
 
-  private:
+private:
     std::string path_;
 };
 

@@ -32,7 +32,7 @@ PcmBuffer Blank(double seconds, int rate, int channels) {
 
 // Owns the libvorbis encoder state and writes finished pages to a FILE.
 class VorbisWriter {
-  public:
+public:
     VorbisWriter() {
         vorbis_info_init(&info_);
         vorbis_comment_init(&comment_);
@@ -88,7 +88,7 @@ class VorbisWriter {
         Drain(out);
     }
 
-  private:
+private:
     void Drain(std::string* out) {
         ogg_packet packet;
         ogg_page page;
@@ -142,15 +142,12 @@ int MemSeek(void* source, ogg_int64_t offset, int whence) {
                    : whence == SEEK_CUR ? static_cast<int64_t>(src->pos)
                                         : static_cast<int64_t>(src->bytes->size());
     int64_t target = base + offset;
-    if (target < 0 || target > static_cast<int64_t>(src->bytes->size()))
-        return -1;
+    if (target < 0 || target > static_cast<int64_t>(src->bytes->size())) return -1;
     src->pos = static_cast<size_t>(target);
     return 0;
 }
 
-long MemTell(void* source) {
-    return static_cast<long>(static_cast<MemorySource*>(source)->pos);
-}
+long MemTell(void* source) { return static_cast<long>(static_cast<MemorySource*>(source)->pos); }
 
 Result<PcmBuffer> DecodeOpened(OggVorbis_File* vf) {
     PcmBuffer pcm;
@@ -161,12 +158,9 @@ Result<PcmBuffer> DecodeOpened(OggVorbis_File* vf) {
         float** channels = nullptr;
         int link = 0;
         long frames = ov_read_float(vf, &channels, 4096, &link);
-        if (frames == 0)
-            break;
-        if (frames == OV_HOLE)
-            return MakeError(ErrorCode::kCorrupt, "stream has a hole");
-        if (frames < 0)
-            return MakeError(ErrorCode::kCorrupt, "undecodable packet");
+        if (frames == 0) break;
+        if (frames == OV_HOLE) return MakeError(ErrorCode::kCorrupt, "stream has a hole");
+        if (frames < 0) return MakeError(ErrorCode::kCorrupt, "undecodable packet");
         vorbis_info* info = ov_info(vf, link);
         if (info->channels != pcm.channels || info->rate != pcm.sample_rate) {
             return MakeError(ErrorCode::kCorrupt, "chained link changes rate or channels");
@@ -210,8 +204,7 @@ Status WriteOggVorbis(const std::string& path, const PcmBuffer& pcm, float quali
                       const std::vector<std::string>& comments) {
     VorbisWriter writer;
     Status init = writer.Init(pcm, quality, comments);
-    if (!init.ok())
-        return init.error().Wrap("cannot encode " + path);
+    if (!init.ok()) return init.error().Wrap("cannot encode " + path);
 
     std::string bytes;
     writer.WriteHeaders(&bytes);
@@ -239,11 +232,9 @@ Result<PcmBuffer> DecodeOggVorbisBytes(const std::string& bytes) {
 
 Result<PcmBuffer> DecodeOggVorbisFile(const std::string& path) {
     Result<std::string> bytes = ReadFileBytes(path);
-    if (!bytes.ok())
-        return bytes.error();
+    if (!bytes.ok()) return bytes.error();
     Result<PcmBuffer> pcm = DecodeOggVorbisBytes(*bytes);
-    if (!pcm.ok())
-        return pcm.error().Wrap("cannot decode " + path);
+    if (!pcm.ok()) return pcm.error().Wrap("cannot decode " + path);
     return pcm;
 }
 
@@ -284,11 +275,9 @@ Status WriteWav16(const std::string& path, const PcmBuffer& pcm) {
 
 Result<std::string> ReadFileBytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return MakeError(ErrorCode::kIo, "cannot open " + path);
+    if (!in) return MakeError(ErrorCode::kIo, "cannot open " + path);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad())
-        return MakeError(ErrorCode::kIo, "cannot read " + path);
+    if (in.bad()) return MakeError(ErrorCode::kIo, "cannot read " + path);
     return bytes;
 }
 
@@ -296,8 +285,7 @@ Status WriteFileBytes(const std::string& path, const std::string& bytes) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     out.close();
-    if (!out)
-        return MakeError(ErrorCode::kIo, "cannot write " + path);
+    if (!out) return MakeError(ErrorCode::kIo, "cannot write " + path);
     return Status::Ok();
 }
 

@@ -1,0 +1,26 @@
+// `tonearm-server serve`: the API and CDN servers of one data folder.
+#pragma once
+
+#include <string>
+
+#include "core/result.h"
+
+namespace tonearm::server {
+
+struct ServeOptions {
+    std::string data_dir;
+    int api_port = 8080;  // 0 picks a free port
+    int cdn_port = 8081;  // 0 picks a free port
+    int64_t url_ttl_seconds = 3600;
+    bool demo_users = true;  // create demo/demo (premium) and free/free (free)
+    int cdn_latency_ms = 0;  // fault injection: delay before each CDN response
+};
+
+// Opens DATA, binds both servers on 127.0.0.1, prints the "api: URL" and
+// "cdn: URL" lines (flushed) and the log-in hints on stdout, then serves
+// until SIGTERM or SIGINT. Returns once both servers have stopped; fails if
+// DATA cannot be opened or a port cannot be bound. Call from the main
+// thread before any other thread is started (it blocks those signals).
+Status RunServe(const ServeOptions& options);
+
+}  // namespace tonearm::server
