@@ -23,6 +23,11 @@ double UpcomingSeconds(const AbrContext& context, size_t k) {
     return context.chunk_seconds;
 }
 
+size_t LookaheadChunks(const AbrContext& context, size_t horizon) {
+    if (!context.queue_ends_after_upcoming) return horizon;
+    return std::max<size_t>(1, std::min(horizon, context.upcoming.size()));
+}
+
 std::vector<std::string> AbrAlgorithmNames() {
     return {"tonearm", "throughput", "bba", "bola", "robust-mpc"};
 }

@@ -47,7 +47,12 @@ struct AbrContext {
     double chunk_seconds = 2.0;        // nominal chunk duration, used when upcoming is empty
     std::vector<UpcomingChunk> upcoming;  // next chunks, [0] is the one being decided; may be
                                           // empty when sizes are unknown
+    bool queue_ends_after_upcoming = false;  // upcoming holds every chunk left to play
 };
+
+// How many chunks a controller should look ahead: horizon, or fewer when the
+// listener's queue ends sooner.
+size_t LookaheadChunks(const AbrContext& context, size_t horizon);
 
 // Bytes of upcoming chunk k in rung, falling back to the nominal bitrate when
 // the context carries no (or too few) sizes.

@@ -127,6 +127,7 @@ SimulationResult Simulate(AbrController& controller, const BandwidthTrace& trace
         context.now_seconds = now;
         context.chunk_seconds = chunk.seconds;
         context.upcoming = session.Upcoming(i);
+        context.queue_ends_after_upcoming = i + context.upcoming.size() >= session.ChunkCount();
         const int last = static_cast<int>(context.ladder_kbps.size()) - 1;
         const int rung = std::clamp(controller.ChooseRung(context), 0, last);
 

@@ -56,17 +56,20 @@ struct RobustMpcConfig {
 };
 std::unique_ptr<AbrController> MakeRobustMpc(const RobustMpcConfig& config = {});
 
-// Tonearm's own controller; docs/abr.md gives the reasoning.
+// Tonearm's own controller: a long-horizon planner over plans with at most
+// one switch after the first chunk, scored with the linear QoE and a cost for
+// ending the horizon below the reserve; docs/abr.md gives the reasoning.
 struct TonearmConfig {
     double fast_half_life_seconds = 2.0;  // of transfer time
     double slow_half_life_seconds = 8.0;
     double latency_half_life_samples = 4.0;
-    double safety = 0.9;                  // share of the estimated rate a projection may use
-    double reservoir_seconds = 8.0;       // a projection may drain the buffer down to this
-    int hold_horizon_chunks = 3;          // the current rung must stay safe this far ahead
-    double climb_horizon_seconds = 30.0;  // a higher rung must stay safe this long to climb...
-    int climb_min_chunks = 4;             // ...or this many chunks when the buffer is nearly full
-    double full_margin_chunks = 2.0;      // "nearly full": within this many chunks of the maximum
+    double safety = 0.95;        // share of the estimated rate a plan may count on
+    double forecast_memory_seconds = 8.0;  // how fast the forecast turns from recent to long-run
+    int horizon_chunks = 7;      // 14 s of 2 s chunks
+    double reserve_seconds = 12.0;  // buffer a plan should leave at its end
+    double reserve_penalty_per_second = 100.0;  // per second short of the reserve
+    double rebuffer_penalty_per_second = 320.0;
+    double switch_penalty_per_kbps = 1.0;
 };
 std::unique_ptr<AbrController> MakeTonearm(const TonearmConfig& config = {});
 

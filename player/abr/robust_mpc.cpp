@@ -29,7 +29,8 @@ public:
         for (double e : errors_) max_error = std::max(max_error, e);
         const double robust_bps = predicted / (1.0 + max_error);
 
-        std::vector<int> plan(config_.horizon_chunks, 0);
+        // Like the reference implementation, look no further than the last chunk.
+        std::vector<int> plan(LookaheadChunks(context, config_.horizon_chunks), 0);
         best_score_ = -std::numeric_limits<double>::infinity();
         best_first_ = 0;
         Search(context, robust_bps, previous, &plan, 0);

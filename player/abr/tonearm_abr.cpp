@@ -1,20 +1,39 @@
-// Tonearm's ABR controller: buffer projection with asymmetric horizons.
+// Tonearm's ABR controller: a long-horizon planner for a narrow audio ladder.
 //
-// Every decision projects the buffer chunk by chunk for a candidate rung,
-// using the real sizes of the next chunks and a cautious rate estimate. The
-// current rung is kept while it stays safe over a short horizon; a higher rung
-// is taken only when it stays safe over a long one, or when the buffer is
-// nearly full and the download would otherwise sit idle. Short down, long up:
-// that gap is the hysteresis that keeps the ladder from oscillating.
-// docs/abr.md explains the reasoning and the parameters.
+// Before each chunk it scores every plan of the form "rung a for j chunks,
+// then rung b to the end of the horizon" (three rungs and seven chunks give
+// 45 plans) by the QoE the listener would get if the link delivered a
+// cautious share of its estimated rate: bitrate per second of audio, minus
+// stalls, minus switches, minus a cost for leaving less than the reserve in
+// the buffer at the end of the horizon. It fetches the first chunk of the best
+// plan and plans again after it. docs/abr.md explains the choices.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "player/abr/algorithms.h"
 #include "player/abr/throughput_estimator.h"
 
 namespace tonearm::player::abr {
 namespace {
+
+// The rate expected for a chunk starting `ahead` seconds from now: the recent
+// (fast) rate for the next chunks, the long-run (slow) one further out.
+struct RateForecast {
+    double near_bps;
+    double far_bps;
+    double memory_seconds;
+    double At(double ahead) const {
+        const double w = std::exp(-ahead / memory_seconds);
+        return w * near_bps + (1.0 - w) * far_bps;
+    }
+};
+
+struct Plan {
+    int first = 0;
+    int second = 0;
+    size_t switch_at = 0;  // index of the first chunk fetched in `second`
+};
 
 class TonearmAbr final : public AbrController {
 public:
@@ -26,20 +45,33 @@ public:
     std::string Name() const override { return "tonearm"; }
 
     int ChooseRung(const AbrContext& context) override {
-        const int last = static_cast<int>(context.ladder_kbps.size()) - 1;
-        auto estimate = rate_.Estimate();
+        auto fast = rate_.Fast();
+        auto slow = rate_.Slow();
         // With nothing measured yet, the lowest rung starts playback soonest.
-        if (!estimate) return 0;
-        const int current = std::clamp(context.current, 0, last);
-        const Projection projection{config_.safety * *estimate, latency_.Estimate().value_or(0.0)};
+        if (!fast || !slow) return 0;
+        const RateForecast bps{config_.safety * *fast, config_.safety * *slow,
+                               config_.forecast_memory_seconds};
+        const double latency = latency_.Estimate().value_or(0.0);
+        const size_t horizon = LookaheadChunks(context, config_.horizon_chunks);
+        const int rungs = static_cast<int>(context.ladder_kbps.size());
 
-        for (int rung = last; rung > current; --rung) {
-            if (MayClimb(context, projection, rung)) return rung;
+        Plan best;
+        double best_score = -std::numeric_limits<double>::infinity();
+        for (int a = 0; a < rungs; ++a) {
+            for (int b = 0; b < rungs; ++b) {
+                for (size_t j = 1; j <= horizon; ++j) {
+                    if (a == b && j != horizon) continue;  // the same plan again
+                    const Plan plan{a, b, j};
+                    const double score = Score(context, plan, horizon, bps, latency);
+
+                    if (score > best_score) {
+                        best_score = score;
+                        best = plan;
+                    }
+                }
+            }
         }
-        for (int rung = current; rung > 0; --rung) {
-            if (StaysSafe(context, projection, rung, config_.hold_horizon_chunks)) return rung;
-        }
-        return 0;
+        return best.first;
     }
 
     void OnChunkDownloaded(const ThroughputSample& sample) override {
@@ -57,37 +89,37 @@ public:
     }
 
 private:
-    struct Projection {
-        double bits_per_second;
-        double latency_seconds;
-    };
-
-    bool MayClimb(const AbrContext& context, const Projection& projection, int rung) const {
-        const double chunk = UpcomingSeconds(context, 0);
-        const int long_chunks = static_cast<int>(std::ceil(config_.climb_horizon_seconds / chunk));
-        if (StaysSafe(context, projection, rung, long_chunks)) return true;
-        // A nearly full buffer would make the fetcher wait: spend it instead.
-        const bool nearly_full =
-            context.buffer_seconds >= context.max_buffer_seconds - config_.full_margin_chunks * chunk;
-        return nearly_full && StaysSafe(context, projection, rung, config_.climb_min_chunks);
-    }
-
-    // True when fetching `chunks` chunks in rung neither empties the buffer
-    // before a chunk lands nor leaves it below min(now, reservoir) after one.
-    bool StaysSafe(const AbrContext& context, const Projection& projection, int rung,
-                   int chunks) const {
-        const double floor = std::min(context.buffer_seconds, config_.reservoir_seconds);
+    // The projected QoE of plan over the horizon, in kbit/s x seconds.
+    double Score(const AbrContext& context, const Plan& plan, size_t horizon,
+                 const RateForecast& bps, double latency) const {
+        const std::vector<int>& ladder = context.ladder_kbps;
         double buffer = context.buffer_seconds;
-        for (int k = 0; k < chunks; ++k) {
-            const double download = projection.latency_seconds +
-                                    UpcomingBytes(context, k, rung) * 8.0 /
-                                        projection.bits_per_second;
-            if (buffer - download <= 0.0) return false;
-            buffer = std::min(buffer - download + UpcomingSeconds(context, k),
+        double score = 0.0;
+        int previous = context.current;
+        double ahead = 0.0;
+        for (size_t k = 0; k < horizon; ++k) {
+            const int rung = k < plan.switch_at ? plan.first : plan.second;
+            const double seconds = UpcomingSeconds(context, k);
+            const double download =
+                latency + UpcomingBytes(context, k, rung) * 8.0 / bps.At(ahead);
+            ahead += seconds;
+            score += ladder[rung] * seconds;
+            score -= config_.rebuffer_penalty_per_second * std::max(download - buffer, 0.0);
+            if (previous >= 0 && previous < static_cast<int>(ladder.size())) {
+                score -= config_.switch_penalty_per_kbps * std::abs(ladder[rung] - ladder[previous]);
+            }
+            buffer = std::min(std::max(buffer - download, 0.0) + seconds,
                               context.max_buffer_seconds);
-            if (buffer < floor) return false;
+            previous = rung;
         }
-        return true;
+        // A plan that runs to the end of the queue needs no reserve after it.
+        const bool reaches_end =
+            context.queue_ends_after_upcoming && horizon >= context.upcoming.size();
+        if (!reaches_end) {
+            score -= config_.reserve_penalty_per_second *
+                     std::max(config_.reserve_seconds - buffer, 0.0);
+        }
+        return score;
     }
 
     TonearmConfig config_;

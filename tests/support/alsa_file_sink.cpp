@@ -56,12 +56,22 @@ Result<PcmBuffer> ReadRawS16(const std::string& raw_path, int rate, int channels
     return pcm;
 }
 
+int64_t StripLeadingSilence(PcmBuffer* pcm) {
+    size_t zeros = 0;
+    while (zeros < pcm->samples.size() && pcm->samples[zeros] == 0.0f) ++zeros;
+    const size_t frames = zeros / static_cast<size_t>(pcm->channels);
+    pcm->samples.erase(pcm->samples.begin(),
+                       pcm->samples.begin() + static_cast<std::ptrdiff_t>(frames * pcm->channels));
+    return static_cast<int64_t>(frames);
+}
+
 bool IsAudioBackendNoise(const std::string& line) {
     static const char* const kAlsaProbing[] = {
         "Unknown PCM",       "cannot find card",      "snd_func_", "_snd_config_evaluate",
         "Evaluate error",    "unable to open slave",  "/dev/dsp",  "pcm_oss",
         "pcm_a52",           "pcm_usb_stream",        "pcm_dmix",  "pcm_dsnoop",
-        "snd_config_expand", "snd_pcm_open_noupdate",
+        "snd_config_expand", "snd_pcm_open_noupdate", "snd_config_get_card",
+        "pulse_connect",
     };
     static const char* const kJackProbing[] = {
         "Cannot connect to server socket",
@@ -101,10 +111,15 @@ void RunWithAudioNoiseFiltered(const std::function<void()>& body) {
 
     std::rewind(capture);
     char line[4096];
+    bool after_noise = false;
     while (std::fgets(line, sizeof line, capture) != nullptr) {
         std::string text(line);
         std::string bare = text.substr(0, text.find_last_not_of("\r\n") + 1);
-        if (!IsAudioBackendNoise(bare)) std::fputs(text.c_str(), stderr);
+        bool blank = bare.find_first_not_of(" \t\r\n") == std::string::npos;
+        // Some probes end their message with an empty line of its own.
+        bool noise = IsAudioBackendNoise(bare) || (blank && after_noise);
+        if (!noise) std::fputs(text.c_str(), stderr);
+        after_noise = noise;
     }
     std::fclose(capture);
 }

@@ -25,6 +25,12 @@ Status InstallAlsaFileSink(const std::string& home_dir, const std::string& raw_p
 // Fails with kIo if unreadable and kCorrupt if it does not hold whole frames.
 Result<PcmBuffer> ReadRawS16(const std::string& raw_path, int rate, int channels);
 
+// Removes the silence PortAudio's ALSA backend writes when a stream starts
+// (it fills the device buffer with zeros before the first callback) by
+// dropping exactly the leading zero frames; returns how many were dropped.
+// Only meaningful when the played audio itself starts with a non-zero sample.
+int64_t StripLeadingSilence(PcmBuffer* pcm);
+
 // True for the lines PortAudio's ALSA and JACK probing prints on a machine
 // without those servers and cards (unknown PCMs of the default configuration,
 // "jack server is not running", ...). Anything else is not noise.
