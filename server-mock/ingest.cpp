@@ -176,10 +176,14 @@ void ReportIngested(const SourceJob& job, std::ostream& out) {
         << job.loudness.integrated_lufs << " LUFS\n";
     for (const auto& v : job.variants) {
         if (v->encoded.nominal_kbps == v->variant.kbps && v->encoded.abr) continue;
-        out << "note " << job.path << ": the " << v->variant.kbps << " kbps variant is encoded "
-            << (v->encoded.abr ? "at an average of " : "in VBR mode at about ")
-            << v->encoded.nominal_kbps << " kbps, the nearest libvorbisenc allows for "
-            << t.channels << " ch at " << t.sample_rate << " Hz\n";
+        out << "note " << job.path << ": the " << v->variant.kbps << " kbps variant ";
+        if (v->encoded.abr) {
+            out << "is encoded at " << v->encoded.nominal_kbps << " kbps, the nearest average";
+        } else {
+            out << "is encoded in VBR mode, as no average";
+        }
+        out << " libvorbisenc offers for " << t.channels << " ch at " << t.sample_rate
+            << " Hz (it averages " << std::setprecision(1) << v->average_kbps << " kbps)\n";
     }
 }
 

@@ -26,6 +26,20 @@ bool TryManaged(vorbis_info* info, const PcmAudio& pcm, int kbps) {
     return false;
 }
 
+// libvorbis' documented nominal bitrates of quality 0..10 for stereo 44.1 kHz.
+constexpr int kQualityKbps[] = {64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 500};
+
+float QualityForKbps(int kbps) {
+    for (int q = 1; q < 11; ++q) {
+        if (kbps <= kQualityKbps[q]) {
+            float fraction = static_cast<float>(kbps - kQualityKbps[q - 1]) /
+                             static_cast<float>(kQualityKbps[q] - kQualityKbps[q - 1]);
+            return std::max(0.0f, (static_cast<float>(q - 1) + fraction) / 10.0f);
+        }
+    }
+    return 1.0f;
+}
+
 // Sets up *info for the bitrate nearest target_kbps that libvorbisenc accepts.
 Status SetUpEncoder(vorbis_info* info, const PcmAudio& pcm, int target_kbps, EncodedVariant* out) {
     // Candidates by distance from the target: target, target - 8, target + 8, ...
@@ -40,10 +54,11 @@ Status SetUpEncoder(vorbis_info* info, const PcmAudio& pcm, int target_kbps, Enc
             return Status::Ok();
         }
     }
-    // No managed setup exists: map the rung onto a VBR quality instead.
-    float quality = std::clamp(static_cast<float>(target_kbps) / 320.0f, 0.0f, 1.0f);
-    if (vorbis_encode_init_vbr(info, pcm.channels, pcm.sample_rate, quality) == 0) {
-        out->nominal_kbps = static_cast<int>(info->bitrate_nominal / 1000);
+    // No managed setup exists (rates above 50 kHz): use the VBR quality whose
+    // typical stereo 44.1 kHz bitrate matches the rung.
+    if (vorbis_encode_init_vbr(info, pcm.channels, pcm.sample_rate, QualityForKbps(target_kbps)) ==
+        0) {
+        out->nominal_kbps = 0;
         out->abr = false;
         return Status::Ok();
     }
