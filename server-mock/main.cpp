@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "server-mock/cleanup.h"
 #include "server-mock/ingest.h"
 #include "server-mock/serve.h"
 
@@ -16,7 +17,8 @@ using tonearm::server::ServeOptions;
 constexpr const char* kUsage =
     "usage: tonearm-server ingest --data DIR [--workers N] PATH...\n"
     "       tonearm-server serve --data DIR [--port N] [--cdn-port M] [--url-ttl SECONDS]\n"
-    "                            [--no-demo-users] [--latency-ms N]\n";
+    "                            [--no-demo-users] [--latency-ms N]\n"
+    "       tonearm-server cleanup --data DIR [--min-age SECONDS]\n";
 
 int UsageError(const std::string& message) {
     std::cerr << "tonearm-server: " << message << "\n" << kUsage;
@@ -96,6 +98,28 @@ int Serve(const std::vector<std::string>& args) {
     return 0;
 }
 
+int Cleanup(const std::vector<std::string>& args) {
+    tonearm::server::CleanupOptions options;
+    for (size_t i = 0; i < args.size(); ++i) {
+        int64_t n = 0;
+        if (args[i] == "--data" && i + 1 < args.size()) {
+            options.data_dir = args[++i];
+        } else if (args[i] == "--min-age") {
+            if (!TakeInt(args, &i, 0, 365LL * 24 * 3600, &n)) return 2;
+            options.min_age_seconds = n;
+        } else {
+            return UsageError("unknown argument " + args[i]);
+        }
+    }
+    if (options.data_dir.empty()) return UsageError("cleanup needs --data DIR");
+    auto removed = tonearm::server::RunCleanup(options, std::cout);
+    if (!removed.ok()) {
+        std::cerr << "tonearm-server: " << removed.error().message << "\n";
+        return 1;
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -104,6 +128,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 2, argv + argc);
     if (command == "ingest") return Ingest(args);
     if (command == "serve") return Serve(args);
+    if (command == "cleanup") return Cleanup(args);
     if (command == "--help" || command == "help") {
         std::cout << kUsage;
         return 0;

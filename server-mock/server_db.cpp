@@ -179,14 +179,14 @@ Result<CatalogPage> ServerDatabase::SearchTracks(const std::string& query, int64
     return QueryPage(count_sql.c_str(), sql.c_str(), ContainsPattern(query), offset, limit);
 }
 
-Result<std::vector<std::pair<std::string, int>>> ServerDatabase::StaleVersions() {
+Result<std::vector<StaleVersion>> ServerDatabase::StaleVersions() {
     std::lock_guard<std::mutex> lock(mu_);
     Statement s(db_,
-                "SELECT v.track_id, v.version FROM track_versions v JOIN tracks t ON t.id = "
-                "v.track_id WHERE v.version <> t.version ORDER BY v.track_id, v.version");
-    std::vector<std::pair<std::string, int>> stale;
+                "SELECT v.track_id, v.version, t.ingested_at FROM track_versions v JOIN tracks t "
+                "ON t.id = v.track_id WHERE v.version <> t.version ORDER BY v.track_id, v.version");
+    std::vector<StaleVersion> stale;
     while (s.Step())
-        stale.emplace_back(s.Text(0), static_cast<int>(s.Int(1)));
+        stale.push_back({s.Text(0), static_cast<int>(s.Int(1)), s.Int(2)});
     if (!s.status().ok()) return s.status().error();
     return stale;
 }

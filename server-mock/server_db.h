@@ -28,6 +28,13 @@ struct TrackRecord {
     std::string source_sha256;  // content hash that defines the version
 };
 
+// An ingested version that a newer one replaced.
+struct StaleVersion {
+    std::string track_id;
+    int version = 0;
+    int64_t replaced_at = 0;  // unix seconds when the current version was ingested
+};
+
 // A signed-in listener.
 struct AuthUser {
     std::string name;
@@ -54,8 +61,8 @@ public:
     // Tracks whose title, artist or album contains query (case-insensitive
     // for ASCII), in catalog order.
     Result<CatalogPage> SearchTracks(const std::string& query, int64_t offset, int64_t limit);
-    // Every (track id, version) ever ingested whose version is not current.
-    Result<std::vector<std::pair<std::string, int>>> StaleVersions();
+    // Every version ever ingested that is not the current one of its track.
+    Result<std::vector<StaleVersion>> StaleVersions();
 
     // Users. CreateUser fails with kInvalidArgument if the name is taken.
     Status CreateUser(const std::string& name, const std::string& password, Tier tier);

@@ -243,6 +243,34 @@ TEST_F(ServerCdnTest, LoginRejectsBadPasswordsAndMalformedBodies) {
     EXPECT_NE(malformed->body.find("malformed JSON"), std::string::npos);
 }
 
+TEST(ServerFaultTest, LatencyDelaysEveryCdnResponse) {
+    TempDir dir;
+    const std::string source = dir.Join("short.ogg");
+    ASSERT_TRUE(
+        testing::WriteOggVorbis(source, testing::MakeSine(220.0, 1.0, 44100, 1), 0.2f).ok());
+    ASSERT_TRUE(testing::RunIngest(dir.Join("data"), {source}).ok());
+    auto server = ServerProcess::Start(dir.Join("data"), {"--latency-ms", "300"});
+    ASSERT_TRUE(server.ok()) << server.error().message;
+    ApiClient api((*server)->api_url());
+    ASSERT_TRUE(api.Login("demo", "demo").ok());
+    auto page = api.Tracks(0, 1);
+    ASSERT_TRUE(page.ok() && page->items.size() == 1);
+    auto manifest = api.GetManifest(page->items[0].id);
+    ASSERT_TRUE(manifest.ok());
+
+    HttpClient http;
+    HttpRequest request;
+    request.url = manifest->variants.front().url;
+    request.range_first = 0;
+    request.range_last = 99;
+    auto started = std::chrono::steady_clock::now();
+    auto r = http.Perform(request);
+    auto elapsed = std::chrono::steady_clock::now() - started;
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->status, 206);
+    EXPECT_GE(elapsed, std::chrono::milliseconds(300));
+}
+
 TEST(ServerExpiryTest, ExpiredUrlIsRefused) {
     TempDir dir;
     const std::string source = dir.Join("short.ogg");

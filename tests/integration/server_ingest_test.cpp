@@ -206,6 +206,29 @@ TEST_F(ServerIngestTest, ChangedContentBecomesANewVersionWithANewUrl) {
     EXPECT_TRUE(fs::exists(data() + "/audio/" + id + "/v1/96.ogg"));
 }
 
+TEST_F(ServerIngestTest, CleanupRemovesReplacedVersionsOnceTheirUrlsExpired) {
+    std::string source = WriteSource("edit.ogg", MakeSine(440, 1.0, 44100, 2));
+    ASSERT_EQ(Ingest({source}).exit_code, 0);
+    WriteSource("edit.ogg", MakeSine(550, 1.0, 44100, 2));
+    ASSERT_EQ(Ingest({source}).exit_code, 0);
+    const std::string id = Record(source)->track.id;
+    const std::string track_dir = data() + "/audio/" + id;
+
+    auto cleanup = [&](const std::string& min_age) {
+        return testing::RunProcess(
+            {TONEARM_SERVER_BIN, "cleanup", "--data", data(), "--min-age", min_age}, 30000);
+    };
+    ProcessResult recent = cleanup("3600");
+    EXPECT_EQ(recent.exit_code, 0) << recent.err;
+    EXPECT_TRUE(fs::exists(track_dir + "/v1"));
+
+    ProcessResult expired = cleanup("0");
+    EXPECT_EQ(expired.exit_code, 0) << expired.err;
+    EXPECT_NE(expired.out.find("removed " + track_dir + "/v1"), std::string::npos) << expired.out;
+    EXPECT_FALSE(fs::exists(track_dir + "/v1"));
+    EXPECT_TRUE(fs::exists(track_dir + "/v2/manifest.json"));
+}
+
 TEST_F(ServerIngestTest, FolderIngestsEveryFileOnTheWorkerPool) {
     std::vector<std::string> sources;
     for (int i = 0; i < 4; ++i) {
