@@ -61,6 +61,8 @@ public:
     Result<Op> Describe(const std::string& playlist_id, const std::string& description);
     Result<Op> SetCollaborative(const std::string& playlist_id, bool collaborative);
     Result<Op> Share(const std::string& playlist_id, const std::string& user, bool share);
+    // Following works by id before this replica has seen the playlist: the
+    // server decides, and then sends the playlist's history.
     Result<Op> Follow(const std::string& playlist_id, bool follow);
     Result<Op> SaveTrack(const std::string& track_id, bool save);
 
@@ -80,7 +82,14 @@ public:
 
     // The server's clock minus ours, learned at each sync; later stamps use
     // wall_clock() + offset so a device with a wrong clock stamps sensibly.
+    // If the stored clock ran more than kMaxClockDriftMs ahead of corrected
+    // time (the device clock was far ahead while offline), the replica takes
+    // a fresh node id and restarts its clock: the server re-stamped those
+    // earlier ops anyway, and the new node id keeps op ids unique.
     Status SetClockOffset(int64_t offset_ms);
+
+    // The device's own wall clock (ReplicaOptions::wall_clock), uncorrected.
+    int64_t WallMs() const { return options_.wall_clock(); }
 
     std::string cursor();
     std::string node();
@@ -98,7 +107,8 @@ private:
     Replica(ReplicaOptions options, std::unique_ptr<Database> db);
     Status Migrate();
     Status Load();
-    Result<Op> Record(Op op);
+    // check_locally=false skips CheckOp (the server still checks).
+    Result<Op> Record(Op op, bool check_locally = true);
     Op Start(OpKind kind, const std::string& playlist_id);
     Status Materialise(const std::string& playlist_id);
     Status MaterialiseLibrary();

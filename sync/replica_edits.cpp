@@ -2,6 +2,7 @@
 #include <set>
 #include <utility>
 
+#include "core/crypto.h"
 #include "core/log.h"
 #include "sync/replica.h"
 
@@ -20,8 +21,8 @@ Op Replica::Start(OpKind kind, const std::string& playlist_id) {
     return op;
 }
 
-Result<Op> Replica::Record(Op op) {
-    Status allowed = state_.CheckOp(op, options_.user);
+Result<Op> Replica::Record(Op op, bool check_locally) {
+    Status allowed = check_locally ? state_.CheckOp(op, options_.user) : CheckOpShape(op);
     if (!allowed) return allowed.error();
 
     Transaction tx(db_.get());
@@ -121,7 +122,8 @@ Result<Op> Replica::Follow(const std::string& playlist_id, bool follow) {
     std::lock_guard<std::mutex> lock(mu_);
     Op op = Start(follow ? OpKind::kFollow : OpKind::kUnfollow, playlist_id);
     op.user = options_.user;
-    return Record(std::move(op));
+    const Playlist* known = state_.FindPlaylist(playlist_id);
+    return Record(std::move(op), known != nullptr && known->created());
 }
 
 Result<Op> Replica::SaveTrack(const std::string& track_id, bool save) {
@@ -238,8 +240,24 @@ Status Replica::ApplyRemote(const std::vector<Op>& ops, const std::string& curso
 
 Status Replica::SetClockOffset(int64_t offset_ms) {
     std::lock_guard<std::mutex> lock(mu_);
-    Status s = SaveMeta("clock_offset_ms", std::to_string(offset_ms));
-    if (s) clock_offset_ms_ = offset_ms;
+    Transaction tx(db_.get());
+    Status s = tx.status();
+    if (s) s = SaveMeta("clock_offset_ms", std::to_string(offset_ms));
+    const int64_t corrected = options_.wall_clock() + offset_ms;
+    std::unique_ptr<HybridClock> fresh;
+    if (s && clock_->last().wall_ms > corrected + kMaxClockDriftMs) {
+        fresh = std::make_unique<HybridClock>(crypto::RandomHex(6));
+        s = SaveMeta("node", fresh->node());
+        if (s) s = SaveMeta("hlc", ToJson(fresh->last()).dump());
+    }
+    if (s) s = tx.Commit();
+    if (!s) return s.error().Wrap("cannot store clock offset");
+    clock_offset_ms_ = offset_ms;
+    if (fresh) {
+        LOG_WARN("sync", "device clock ran " << (clock_->last().wall_ms - corrected) / 1000
+                                             << " s ahead; restarting the replica clock");
+        clock_ = std::move(fresh);
+    }
     return s;
 }
 

@@ -143,7 +143,7 @@ Result<SyncReport> SyncClient::Sync() {
         if (!batch.ok()) return batch.error().Wrap("cannot read outbox");
         if (batch->empty() && !more) return report;
 
-        const int64_t sent_at = options_.wall_clock();
+        const int64_t sent_at = replica_->WallMs();
         Result<Json> answer = PostRound(*batch);
         if (!answer.ok()) return answer.error().Wrap("sync failed");
         ++report.rounds;
@@ -151,7 +151,7 @@ Result<SyncReport> SyncClient::Sync() {
 
         auto server_time = answer->find("server_time_ms");
         if (server_time != answer->end() && server_time->is_number_integer()) {
-            const int64_t midpoint = (sent_at + options_.wall_clock()) / 2;
+            const int64_t midpoint = (sent_at + replica_->WallMs()) / 2;
             (void)replica_->SetClockOffset(server_time->get<int64_t>() - midpoint);
         }
         Status merged = MergeAnswer(*answer, &report, &more);

@@ -32,7 +32,6 @@ struct SyncOptions {
     int backoff_ms = 200;     // first retry delay; doubles each attempt
     long timeout_ms = 15000;  // per request (long polls add their wait)
     int max_rounds = 1000;    // guard against a server that never settles
-    std::function<int64_t()> wall_clock = SystemWallMs;
 };
 
 struct RejectedOp {
