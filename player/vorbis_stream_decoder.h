@@ -8,8 +8,9 @@
 // and is only checked against later granules. The last page (end of stream)
 // trims the output to its granule, and an optional duration clamps it again.
 //
-// Starting mid-stream (Restart) uses a fresh vorbis_dsp_state primed with the
-// three header packets; the first packet after it only primes the overlap,
+// Starting mid-stream (Restart) uses a fresh vorbis_dsp_state built from the
+// stream setup the three header packets gave; the first packet after it only
+// primes the overlap,
 // exactly as at the start of a file, so the samples that follow equal those of
 // a straight decode. Lost sync, pages with bad checksums and packets that fail
 // to decode are skipped and counted, never fatal.

@@ -16,6 +16,7 @@ struct AlgorithmSummary {
     std::string algorithm;
     int traces = 0;
     double qoe = 0.0;
+    double qoe_light_stall = 0.0;
     double rebuffer_seconds = 0.0;
     double startup_seconds = 0.0;
     double mean_kbps = 0.0;

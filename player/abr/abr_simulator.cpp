@@ -164,6 +164,7 @@ SimulationResult Simulate(AbrController& controller, const BandwidthTrace& trace
     for (const SimulatedChunk& c : result.chunks) kbps_seconds += c.kbps * c.seconds;
     result.mean_kbps = kbps_seconds / result.played_seconds;
     result.qoe = SessionQoe(result, config.weights);
+    result.qoe_light_stall = SessionQoe(result, kLightStallWeights);
     return result;
 }
 

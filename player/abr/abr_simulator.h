@@ -20,12 +20,16 @@
 
 namespace tonearm::player::abr {
 
-// Weights of the linear QoE (after Yin et al.), in kbit/s units.
+// Weights of the linear QoE (after Yin et al.), in kbit/s units with the
+// utility counted per second of audio. docs/abr.md explains the choice.
 struct QoeWeights {
-    double rebuffer_per_second = 320.0;  // a second of stall costs the top rung's second
-    double startup_per_second = 320.0;   // so does a second of waiting for the first audio
-    double switch_per_kbps = 1.0;        // a switch costs |delta kbps|
+    double rebuffer_per_second = 1280.0;  // a second of stall costs 4 s of the top rung
+    double startup_per_second = 320.0;    // a second of waiting for the first audio
+    double switch_per_kbps = 1.0;         // a switch costs |delta kbps|
 };
+
+// The same QoE with a stall weighed like a second of the top rung only.
+inline constexpr QoeWeights kLightStallWeights{320.0, 320.0, 1.0};
 
 struct SimulationConfig {
     double request_latency_seconds = 0.05;  // time to first byte of every request
@@ -51,6 +55,7 @@ struct SimulationResult {
     std::string algorithm;
     std::string trace;
     double qoe = 0.0;              // per second of audio, see docs/abr.md
+    double qoe_light_stall = 0.0;  // the same with kLightStallWeights
     double startup_seconds = 0.0;  // session start to first audio
     double rebuffer_seconds = 0.0; // stalls after playback started
     double played_seconds = 0.0;   // audio played

@@ -51,7 +51,7 @@ std::unique_ptr<AbrController> MakeBola(const BolaConfig& config = {});
 struct RobustMpcConfig {
     int horizon_chunks = 5;
     int history_samples = 5;
-    double rebuffer_penalty_per_second = 320.0;  // kbps units, as in the simulator's QoE
+    double rebuffer_penalty_per_second = 1280.0;  // kbps units, as in the simulator's QoE
     double switch_penalty_per_kbps = 1.0;
 };
 std::unique_ptr<AbrController> MakeRobustMpc(const RobustMpcConfig& config = {});
@@ -65,11 +65,11 @@ struct TonearmConfig {
     double latency_half_life_samples = 4.0;
     double safety = 0.95;        // share of the estimated rate a plan may count on
     double forecast_memory_seconds = 8.0;  // how fast the forecast turns from recent to long-run
-    int horizon_chunks = 7;      // 14 s of 2 s chunks
-    double reserve_seconds = 12.0;  // buffer a plan should leave at its end
-    double reserve_penalty_per_second = 100.0;  // per second short of the reserve
-    double rebuffer_penalty_per_second = 320.0;
-    double switch_penalty_per_kbps = 1.0;
+    int horizon_chunks = 10;     // 20 s of 2 s chunks
+    double reserve_seconds = 8.0;   // buffer a plan should leave at its end
+    double reserve_penalty_per_second = 320.0;  // per second short of the reserve
+    double rebuffer_penalty_per_second = 1280.0;  // as in the simulator's QoE
+    double switch_penalty_per_kbps = 3.0;  // three times the QoE's: the planner's hysteresis
 };
 std::unique_ptr<AbrController> MakeTonearm(const TonearmConfig& config = {});
 

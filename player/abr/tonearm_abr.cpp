@@ -1,8 +1,8 @@
 // Tonearm's ABR controller: a long-horizon planner for a narrow audio ladder.
 //
 // Before each chunk it scores every plan of the form "rung a for j chunks,
-// then rung b to the end of the horizon" (three rungs and seven chunks give
-// 45 plans) by the QoE the listener would get if the link delivered a
+// then rung b to the end of the horizon" (three rungs and ten chunks give
+// 63 plans) by the QoE the listener would get if the link delivered a
 // cautious share of its estimated rate: bitrate per second of audio, minus
 // stalls, minus switches, minus a cost for leaving less than the reserve in
 // the buffer at the end of the horizon. It fetches the first chunk of the best
@@ -110,14 +110,15 @@ private:
             }
             buffer = std::min(std::max(buffer - download, 0.0) + seconds,
                               context.max_buffer_seconds);
+            // Running below the reserve costs all along the plan, so that a
+            // drop is not put off from one plan to the next.
+            const bool last_of_queue =
+                context.queue_ends_after_upcoming && k + 1 == context.upcoming.size();
+            if (!last_of_queue) {
+                score -= config_.reserve_penalty_per_second * seconds / config_.reserve_seconds *
+                         std::max(config_.reserve_seconds - buffer, 0.0);
+            }
             previous = rung;
-        }
-        // A plan that runs to the end of the queue needs no reserve after it.
-        const bool reaches_end =
-            context.queue_ends_after_upcoming && horizon >= context.upcoming.size();
-        if (!reaches_end) {
-            score -= config_.reserve_penalty_per_second *
-                     std::max(config_.reserve_seconds - buffer, 0.0);
         }
         return score;
     }

@@ -58,7 +58,8 @@ Result<PcmBuffer> ReadRawS16(const std::string& raw_path, int rate, int channels
 
 int64_t StripLeadingSilence(PcmBuffer* pcm) {
     size_t zeros = 0;
-    while (zeros < pcm->samples.size() && pcm->samples[zeros] == 0.0f) ++zeros;
+    while (zeros < pcm->samples.size() && pcm->samples[zeros] == 0.0f)
+        ++zeros;
     const size_t frames = zeros / static_cast<size_t>(pcm->channels);
     pcm->samples.erase(pcm->samples.begin(),
                        pcm->samples.begin() + static_cast<std::ptrdiff_t>(frames * pcm->channels));
@@ -67,10 +68,21 @@ int64_t StripLeadingSilence(PcmBuffer* pcm) {
 
 bool IsAudioBackendNoise(const std::string& line) {
     static const char* const kAlsaProbing[] = {
-        "Unknown PCM",       "cannot find card",      "snd_func_", "_snd_config_evaluate",
-        "Evaluate error",    "unable to open slave",  "/dev/dsp",  "pcm_oss",
-        "pcm_a52",           "pcm_usb_stream",        "pcm_dmix",  "pcm_dsnoop",
-        "snd_config_expand", "snd_pcm_open_noupdate", "snd_config_get_card",
+        "Unknown PCM",
+        "cannot find card",
+        "snd_func_",
+        "_snd_config_evaluate",
+        "Evaluate error",
+        "unable to open slave",
+        "/dev/dsp",
+        "pcm_oss",
+        "pcm_a52",
+        "pcm_usb_stream",
+        "pcm_dmix",
+        "pcm_dsnoop",
+        "snd_config_expand",
+        "snd_pcm_open_noupdate",
+        "snd_config_get_card",
         "pulse_connect",
     };
     static const char* const kJackProbing[] = {
