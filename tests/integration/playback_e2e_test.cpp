@@ -323,6 +323,8 @@ double PlayAndCompare(const player::PlayerConfig& config, const std::string& tra
         session.Stop();
     });
     EXPECT_FALSE(events.Has(PlayerEvent::Kind::kError)) << events.FirstError();
+    EXPECT_EQ(events.First(PlayerEvent::Kind::kBitrate).kbps, 160);
+    EXPECT_TRUE(events.Has(PlayerEvent::Kind::kPosition));
 
     auto captured = ReadRawS16(capture, kRate, 2);
     EXPECT_TRUE(captured.ok());
@@ -441,6 +443,23 @@ TEST_F(PlaybackEndToEnd, ExpiredUrlIsRefreshedAndPlaybackContinuesToTheEnd) {
     // Every sample of the track reached the device once: nothing lost or repeated.
     EXPECT_EQ(last.frames_played, static_cast<int64_t>(kLongSeconds * kRate));
     EXPECT_EQ(last.position_samples, last.duration_samples);
+}
+
+TEST_F(PlaybackEndToEnd, PreferredBitrateIsClampedToWhatTheTierOffers) {
+    ApiClient api(suite_->server->api_url());
+    auto free_login = api.Login("free", "free");
+    ASSERT_TRUE(free_login.ok()) << free_login.error().message;
+    player::PlayerConfig config = Config();
+    config.token = free_login->token;
+    config.preferred_kbps = 320;
+    EventLog events;
+    RunWithAudioNoiseFiltered([&] {
+        player::PlaybackSession session(config, events.Sink());
+        ASSERT_TRUE(session.Play(TrackId("Click train")).ok());
+        ASSERT_TRUE(events.WaitFor(PlayerEvent::Kind::kBitrate, kEventTimeout));
+        session.Stop();
+    });
+    EXPECT_EQ(events.First(PlayerEvent::Kind::kBitrate).kbps, 160);
 }
 
 TEST_F(PlaybackEndToEnd, UnknownTrackEndsInAnErrorEvent) {
