@@ -36,7 +36,9 @@ ErrorBanner::ErrorBanner(QWidget* parent) : QFrame(parent) {
     message_label_->setWordWrap(true);
     message_label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     retry_button_ = new QPushButton(tr("Retry"), this);
+    retry_button_->setObjectName(QStringLiteral("retryButton"));
     log_in_button_ = new QPushButton(tr("Log In…"), this);
+    log_in_button_->setObjectName(QStringLiteral("logInButton"));
     auto* dismiss = new QToolButton(this);
     dismiss->setAutoRaise(true);
     dismiss->setIcon(style()->standardIcon(QStyle::SP_TitleBarCloseButton));

@@ -202,6 +202,10 @@ void MainWindow::connectPlayer() {
         if (failure_ == Failure::kPlayback) banner_->clear();
         updatePlaybackLabels();
     });
+    connect(player_, &PlayerController::playRequestedWithoutTrack, this, [this] {
+        const QModelIndex current = catalog_view_->currentIndex();
+        playViewRow(current.isValid() ? current.row() : 0);
+    });
     connect(player_, &PlayerController::errorOccurred, this,
             [this](const QString& message) { showFailure(Failure::kPlayback, message); });
 }

@@ -79,7 +79,8 @@ bool MprisPlayerAdaptor::canGoNext() const { return player_->canGoNext(); }
 
 bool MprisPlayerAdaptor::canGoPrevious() const { return player_->canGoPrevious(); }
 
-bool MprisPlayerAdaptor::canPlay() const { return player_->hasTrack(); }
+// Play with nothing loaded starts the selected (or first) catalog track.
+bool MprisPlayerAdaptor::canPlay() const { return true; }
 
 bool MprisPlayerAdaptor::canPause() const { return player_->hasTrack(); }
 

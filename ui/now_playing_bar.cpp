@@ -202,7 +202,6 @@ void NowPlayingBar::updateState() {
         active ? ThemedIcon("media-playback-pause", QStyle::SP_MediaPause, this)
                : ThemedIcon("media-playback-start", QStyle::SP_MediaPlay, this));
     play_pause_button_->setToolTip(active ? tr("Pause") : tr("Play"));
-    play_pause_button_->setEnabled(player_->hasTrack());
     previous_button_->setEnabled(player_->canGoPrevious());
     next_button_->setEnabled(player_->canGoNext());
     position_slider_->setEnabled(player_->hasTrack() && player_->durationMs() > 0);

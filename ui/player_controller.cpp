@@ -104,7 +104,11 @@ void PlayerController::togglePlayPause() {
 }
 
 void PlayerController::play() {
-    if (!hasTrack() || isActive()) return;
+    if (!hasTrack()) {
+        emit playRequestedWithoutTrack();
+        return;
+    }
+    if (isActive()) return;
     if (state_ == State::kPaused && session_) {
         session_->Resume();
         setState(State::kPlaying);

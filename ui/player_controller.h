@@ -41,9 +41,10 @@ public:
     // previous() and for moving on when a track ends. Ignored when index is
     // out of range; failures arrive as errorOccurred().
     void playQueue(std::vector<Track> queue, int index);
-    // Pauses while playing or buffering; otherwise resumes or starts the
-    // current track again.
+    // Pauses while playing or buffering; otherwise as play().
     void togglePlayPause();
+    // Resumes, or starts the current track again; with an empty queue emits
+    // playRequestedWithoutTrack() so the window can pick something.
     void play();
     void pause();
     void stop();
@@ -79,6 +80,7 @@ signals:
     void streamInfoChanged(int kbps, double buffer_seconds);
     void volumeChanged(double volume);
     void errorOccurred(const QString& message);
+    void playRequestedWithoutTrack();
 
 private:
     void ensureSession();

@@ -1,0 +1,44 @@
+// Small helpers shared by the UI tests: bounded waits that keep the Qt event
+// loop running, and reading or clicking rows of a table view.
+#pragma once
+
+#include <QAbstractItemModel>
+#include <QStringList>
+#include <QTableView>
+#include <QTest>
+#include <QWindow>
+
+namespace tonearm::testing {
+
+// Spins the event loop until ready() holds or timeout_ms passed; returns
+// whether ready() held.
+template <typename Predicate>
+bool WaitUntil(Predicate ready, int timeout_ms = 15000) {
+    return QTest::qWaitFor(ready, timeout_ms);
+}
+
+// The display text of column in every row, top to bottom.
+inline QStringList ColumnTexts(const QAbstractItemModel& model, int column) {
+    QStringList texts;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        texts << model.index(row, column).data().toString();
+    }
+    return texts;
+}
+
+// The first row whose column 0 shows title, or -1.
+inline int RowOfTitle(const QAbstractItemModel& model, const QString& title) {
+    return static_cast<int>(ColumnTexts(model, 0).indexOf(title));
+}
+
+// Double-clicks the middle of row's first cell, as a listener would. The
+// clicks go through the window system layer (QWindow), which turns the
+// second press into a double-click event as a real platform does.
+inline void DoubleClickRow(QTableView* view, int row) {
+    const QRect cell = view->visualRect(view->model()->index(row, 0));
+    QWidget* top = view->window();
+    const QPoint at = view->viewport()->mapTo(top, cell.center());
+    QTest::mouseDClick(top->windowHandle(), Qt::LeftButton, Qt::NoModifier, at);
+}
+
+}  // namespace tonearm::testing
