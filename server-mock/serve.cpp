@@ -10,6 +10,7 @@
 #include "server-mock/api_server.h"
 #include "server-mock/cdn_server.h"
 #include "server-mock/media_store.h"
+#include "server-mock/playlist_routes.h"
 #include "server-mock/server_db.h"
 #include "server-mock/signing_keys.h"
 
@@ -101,6 +102,8 @@ Status RunServe(const ServeOptions& options) {
     const std::string cdn_url = "http://127.0.0.1:" + std::to_string(*cdn_port);
     api.set_config(ApiConfig{cdn_url, options.url_ttl_seconds});
     RegisterRouteModules(api);
+    auto playlists = RegisterPlaylistRoutes(api, options.data_dir);
+    if (!playlists.ok()) return playlists.error();
 
     std::atomic<bool> stopping{false};
     std::thread cdn_thread = ListenThread([&cdn] { return cdn.Listen(); }, &stopping);
@@ -111,6 +114,7 @@ Status RunServe(const ServeOptions& options) {
     sigwait(&stop_signals, &signal_number);
     LOG_INFO(kLog, "signal " << signal_number << " received, stopping");
     stopping = true;
+    (*playlists)->Shutdown();  // ends pending long polls
     api.Stop();
     cdn.Stop();
     api_thread.join();
