@@ -67,7 +67,6 @@ Result<PushOutcome> PlaylistStore::Push(const std::string& user, const std::vect
                                         int64_t now_ms) {
     std::unique_lock<std::mutex> lock(mu_);
     const size_t log_size = log_.size();
-    const sync::SyncState before = state_;
     PushOutcome outcome;
     Status s = Exec(db_, "BEGIN IMMEDIATE");
     for (size_t i = 0; s && i < ops.size(); ++i) {
@@ -83,7 +82,9 @@ Result<PushOutcome> PlaylistStore::Push(const std::string& user, const std::vect
             by_playlist_[log_[i].playlist_id].pop_back();
         }
         log_.resize(log_size);
-        state_ = before;
+        state_ = sync::SyncState();
+        for (const sync::Op& op : log_)
+            state_.Apply(op);
         return s.error().Wrap("cannot record pushed ops");
     }
     if (log_.size() > log_size) changed_.notify_all();

@@ -115,6 +115,7 @@ private:
     Status SaveMeta(const std::string& key, const std::string& value);
     Status StoreOp(const Op& op);
     void Rebuild();
+    Status ReloadAfter(const Error& error);
 
     ReplicaOptions options_;
     std::mutex mu_;

@@ -197,7 +197,6 @@ Status Replica::ApplyPushAnswer(const std::vector<std::string>& acked,
 Status Replica::ApplyRemote(const std::vector<Op>& ops, const std::string& cursor) {
     std::lock_guard<std::mutex> lock(mu_);
     const int64_t physical = options_.wall_clock() + clock_offset_ms_;
-    std::map<std::string, Op> before = ops_;
     std::set<std::string> touched;
     bool library = false, replaced = false;
     Transaction tx(db_.get());
@@ -230,12 +229,18 @@ Status Replica::ApplyRemote(const std::vector<Op>& ops, const std::string& curso
     if (s) s = SaveMeta("cursor", cursor);
     if (s) s = tx.Commit();
     if (!s) {
-        ops_ = std::move(before);
-        Rebuild();
-        return s.error().Wrap("cannot merge pulled ops");
+        tx.Rollback();
+        return ReloadAfter(s.error().Wrap("cannot merge pulled ops"));
     }
     cursor_ = cursor;
     return s;
+}
+
+Status Replica::ReloadAfter(const Error& error) {
+    // Call after rolling back: makes memory match the file again.
+    Status reloaded = Load();
+    if (!reloaded) LOG_ERROR("sync", "cannot reload replica: " << reloaded.error().message);
+    return error;
 }
 
 Status Replica::SetClockOffset(int64_t offset_ms) {

@@ -93,8 +93,11 @@ Transaction::Transaction(Database* db) : db_(db) {
     open_ = status_.ok();
 }
 
-Transaction::~Transaction() {
+Transaction::~Transaction() { Rollback(); }
+
+void Transaction::Rollback() {
     if (open_) (void)db_->Exec("ROLLBACK");
+    open_ = false;
 }
 
 Status Transaction::Commit() {

@@ -79,6 +79,8 @@ public:
 
     Status status() const { return status_; }
     Status Commit();
+    // Rolls back now (a no-op once committed or rolled back).
+    void Rollback();
 
 private:
     Database* db_;
