@@ -40,7 +40,8 @@ Result<std::unique_ptr<AbrController>> MakeAbrController(const std::string& name
     if (name == "robust-mpc") return MakeRobustMpc();
 
     std::string known;
-    for (const std::string& n : AbrAlgorithmNames()) known += (known.empty() ? "" : ", ") + n;
+    for (const std::string& n : AbrAlgorithmNames())
+        known += (known.empty() ? "" : ", ") + n;
     return MakeError(ErrorCode::kInvalidArgument,
                      "unknown ABR algorithm '" + name + "' (known: " + known + ")");
 }

@@ -39,12 +39,12 @@ struct UpcomingChunk {
 
 // What the fetcher knows when it is about to request the next chunk.
 struct AbrContext {
-    std::vector<int> ladder_kbps;      // rungs the controller may choose, ascending, non-empty
-    int current = -1;                  // rung of the previous chunk; -1 before the first one
-    double buffer_seconds = 0.0;       // audio fetched but not yet played
-    double max_buffer_seconds = 30.0;  // the fetcher waits rather than buffer more than this
-    double now_seconds = 0.0;          // caller's monotonic session time (simulated or real)
-    double chunk_seconds = 2.0;        // nominal chunk duration, used when upcoming is empty
+    std::vector<int> ladder_kbps;         // rungs the controller may choose, ascending, non-empty
+    int current = -1;                     // rung of the previous chunk; -1 before the first one
+    double buffer_seconds = 0.0;          // audio fetched but not yet played
+    double max_buffer_seconds = 30.0;     // the fetcher waits rather than buffer more than this
+    double now_seconds = 0.0;             // caller's monotonic session time (simulated or real)
+    double chunk_seconds = 2.0;           // nominal chunk duration, used when upcoming is empty
     std::vector<UpcomingChunk> upcoming;  // next chunks, [0] is the one being decided; may be
                                           // empty when sizes are unknown
     bool queue_ends_after_upcoming = false;  // upcoming holds every chunk left to play

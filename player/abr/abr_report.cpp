@@ -19,17 +19,21 @@ std::string Fixed(double value, int decimals) {
 std::string XmlText(const std::string& text) {
     std::string out;
     for (char c : text) {
-        if (c == '<') out += "&lt;";
-        else if (c == '>') out += "&gt;";
-        else if (c == '&') out += "&amp;";
-        else out += c;
+        if (c == '<')
+            out += "&lt;";
+        else if (c == '>')
+            out += "&gt;";
+        else if (c == '&')
+            out += "&amp;";
+        else
+            out += c;
     }
     return out;
 }
 
 const char* ColourFor(size_t index) {
-    static const char* kColours[] = {"#1f5fbf", "#e07b00", "#2a9d3a", "#8e44ad", "#b03030",
-                                     "#00a5a5", "#7a7a00"};
+    static const char* kColours[] = {"#1f5fbf", "#e07b00", "#2a9d3a", "#8e44ad",
+                                     "#b03030", "#00a5a5", "#7a7a00"};
     return kColours[index % (sizeof kColours / sizeof kColours[0])];
 }
 
@@ -165,16 +169,17 @@ std::string SummaryMarkdown(const std::vector<AlgorithmSummary>& summaries,
                      [](const auto& a, const auto& b) { return a.qoe > b.qoe; });
     std::ostringstream md;
     md << "# ABR simulation\n\n";
-    for (const std::string& line : description) md << line << "  \n";
+    for (const std::string& line : description)
+        md << line << "  \n";
     md << "\nMeans per session over the traces; QoE per second of audio (docs/abr.md).\n\n"
        << "| algorithm | QoE | QoE, stall 320 | rebuffer s | startup s | mean kbit/s | switches "
           "| traces with stall |\n"
        << "|---|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const AlgorithmSummary& s : sorted) {
         md << "| " << s.algorithm << " | " << Fixed(s.qoe, 1) << " | "
-           << Fixed(s.qoe_light_stall, 1) << " | " << Fixed(s.rebuffer_seconds, 2) << " | " << Fixed(s.startup_seconds, 2) << " | "
-           << Fixed(s.mean_kbps, 1) << " | " << Fixed(s.switches, 1) << " | "
-           << s.traces_with_stall << " / " << s.traces << " |\n";
+           << Fixed(s.qoe_light_stall, 1) << " | " << Fixed(s.rebuffer_seconds, 2) << " | "
+           << Fixed(s.startup_seconds, 2) << " | " << Fixed(s.mean_kbps, 1) << " | "
+           << Fixed(s.switches, 1) << " | " << s.traces_with_stall << " / " << s.traces << " |\n";
     }
     return md.str();
 }
@@ -185,23 +190,24 @@ std::string PlotSvg(const BandwidthTrace& trace, const std::vector<SimulationRes
     int top_kbps = 320;
     for (const SimulationResult& r : results) {
         x_max = std::max(x_max, r.session_seconds);
-        for (const SimulatedChunk& c : r.chunks) top_kbps = std::max(top_kbps, c.kbps);
+        for (const SimulatedChunk& c : r.chunks)
+            top_kbps = std::max(top_kbps, c.kbps);
     }
     const double width = 1100, height = 700;
     const Panel rate{80, 50, 800, 300, x_max, top_kbps * 1.5};
     const Panel buffer{80, 390, 800, 250, x_max, max_buffer_seconds};
 
     std::ostringstream svg;
-    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\""
-        << height << "\" font-family=\"sans-serif\" font-size=\"13\">\n"
+    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+        << "\" font-family=\"sans-serif\" font-size=\"13\">\n"
         << "<rect width=\"100%\" height=\"100%\" fill=\"#fafafa\"/>\n"
         << "<text x=\"80\" y=\"30\" font-size=\"16\">" << XmlText(trace.name)
         << ": bitrate and buffer (link mean " << Fixed(trace.MeanMbps() * 1000.0, 0)
         << " kbit/s)</text>\n";
 
     std::vector<double> rate_ticks;
-    for (const SimulatedChunk& c : results.empty() ? std::vector<SimulatedChunk>{}
-                                                   : results.front().chunks) {
+    for (const SimulatedChunk& c :
+         results.empty() ? std::vector<SimulatedChunk>{} : results.front().chunks) {
         if (std::find(rate_ticks.begin(), rate_ticks.end(), c.kbps) == rate_ticks.end()) {
             rate_ticks.push_back(c.kbps);
         }
@@ -213,7 +219,8 @@ std::string PlotSvg(const BandwidthTrace& trace, const std::vector<SimulationRes
     }
     std::vector<double> buffer_ticks;
     const double b_step = NiceStep(max_buffer_seconds, 6);
-    for (double b = 0.0; b <= max_buffer_seconds + 1e-9; b += b_step) buffer_ticks.push_back(b);
+    for (double b = 0.0; b <= max_buffer_seconds + 1e-9; b += b_step)
+        buffer_ticks.push_back(b);
 
     Axes(svg, rate, "kbit/s", rate_ticks, false);
     Axes(svg, buffer, "buffer (s)", buffer_ticks, true);
@@ -221,12 +228,13 @@ std::string PlotSvg(const BandwidthTrace& trace, const std::vector<SimulationRes
         << "\" text-anchor=\"middle\">session time (s)</text>\n";
 
     Polyline(svg, LinkSteps(trace, x_max), rate, "#b8b8b8", 1.5, 0.0);
-    for (size_t i = 0; i < results.size(); ++i) {
+    // The first algorithm is drawn last, on top of the others.
+    for (size_t n = results.size(); n-- > 0;) {
         // A small vertical offset per algorithm keeps equal bitrates apart.
-        const double offset = (static_cast<double>(i) - results.size() / 2.0) * 2.5;
-        const double stroke = i == 0 ? 2.4 : 1.6;
-        Polyline(svg, BitrateSteps(results[i]), rate, ColourFor(i), stroke, offset);
-        Polyline(svg, BufferLine(results[i]), buffer, ColourFor(i), stroke, 0.0);
+        const double offset = (static_cast<double>(n) - results.size() / 2.0) * 2.5;
+        const double stroke = n == 0 ? 2.4 : 1.6;
+        Polyline(svg, BitrateSteps(results[n]), rate, ColourFor(n), stroke, offset);
+        Polyline(svg, BufferLine(results[n]), buffer, ColourFor(n), stroke, 0.0);
     }
 
     const double legend_x = rate.left + rate.width + 25;
@@ -237,8 +245,8 @@ std::string PlotSvg(const BandwidthTrace& trace, const std::vector<SimulationRes
         const double y = 92 + 24 * static_cast<double>(i);
         svg << "<line x1=\"" << legend_x << "\" y1=\"" << y << "\" x2=\"" << legend_x + 24
             << "\" y2=\"" << y << "\" stroke=\"" << ColourFor(i)
-            << "\" stroke-width=\"3\"/><text x=\"" << legend_x + 32 << "\" y=\"" << y + 4
-            << "\">" << XmlText(results[i].algorithm) << " (QoE " << Fixed(results[i].qoe, 0)
+            << "\" stroke-width=\"3\"/><text x=\"" << legend_x + 32 << "\" y=\"" << y + 4 << "\">"
+            << XmlText(results[i].algorithm) << " (QoE " << Fixed(results[i].qoe, 0)
             << ")</text>\n";
     }
     svg << "</svg>\n";

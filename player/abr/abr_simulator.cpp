@@ -34,7 +34,8 @@ SessionLayout Layout(const std::vector<PlannedTrack>& tracks, const SimulationCo
         layout.variant_of_rung.push_back(map);
     }
     for (size_t t = 0; t < tracks.size(); ++t) {
-        for (size_t c = 0; c < tracks[t].chunks.size(); ++c) layout.chunks.emplace_back(t, c);
+        for (size_t c = 0; c < tracks[t].chunks.size(); ++c)
+            layout.chunks.emplace_back(t, c);
     }
     return layout;
 }
@@ -95,8 +96,7 @@ private:
 }  // namespace
 
 SimulationResult Simulate(AbrController& controller, const BandwidthTrace& trace,
-                          const std::vector<PlannedTrack>& tracks,
-                          const SimulationConfig& config) {
+                          const std::vector<PlannedTrack>& tracks, const SimulationConfig& config) {
     SimulationResult result;
     result.algorithm = controller.Name();
     result.trace = trace.name;
@@ -161,7 +161,8 @@ SimulationResult Simulate(AbrController& controller, const BandwidthTrace& trace
 
     result.session_seconds = now + buffer;
     double kbps_seconds = 0.0;
-    for (const SimulatedChunk& c : result.chunks) kbps_seconds += c.kbps * c.seconds;
+    for (const SimulatedChunk& c : result.chunks)
+        kbps_seconds += c.kbps * c.seconds;
     result.mean_kbps = kbps_seconds / result.played_seconds;
     result.qoe = SessionQoe(result, config.weights);
     result.qoe_light_stall = SessionQoe(result, kLightStallWeights);

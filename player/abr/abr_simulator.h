@@ -34,7 +34,7 @@ inline constexpr QoeWeights kLightStallWeights{320.0, 320.0, 1.0};
 struct SimulationConfig {
     double request_latency_seconds = 0.05;  // time to first byte of every request
     double max_buffer_seconds = 30.0;
-    int lookahead_chunks = 16;  // chunk sizes the controller is told in advance
+    int lookahead_chunks = 16;     // chunk sizes the controller is told in advance
     std::vector<int> ladder_kbps;  // rungs the controller may use; empty: every variant
     QoeWeights weights;
 };
@@ -44,23 +44,23 @@ struct SimulatedChunk {
     double request_seconds = 0.0;  // when the request was sent (after any wait)
     double arrival_seconds = 0.0;  // when its last byte arrived
     double buffer_at_request = 0.0;
-    double buffer_after = 0.0;     // just after the chunk landed
-    double stall_seconds = 0.0;    // stall while it downloaded
+    double buffer_after = 0.0;   // just after the chunk landed
+    double stall_seconds = 0.0;  // stall while it downloaded
     int kbps = 0;
     int64_t bytes = 0;
-    double seconds = 0.0;          // audio duration
+    double seconds = 0.0;  // audio duration
 };
 
 struct SimulationResult {
     std::string algorithm;
     std::string trace;
-    double qoe = 0.0;              // per second of audio, see docs/abr.md
-    double qoe_light_stall = 0.0;  // the same with kLightStallWeights
-    double startup_seconds = 0.0;  // session start to first audio
-    double rebuffer_seconds = 0.0; // stalls after playback started
-    double played_seconds = 0.0;   // audio played
-    double session_seconds = 0.0;  // session start to the end of the last chunk's playback
-    double mean_kbps = 0.0;        // weighted by audio duration
+    double qoe = 0.0;               // per second of audio, see docs/abr.md
+    double qoe_light_stall = 0.0;   // the same with kLightStallWeights
+    double startup_seconds = 0.0;   // session start to first audio
+    double rebuffer_seconds = 0.0;  // stalls after playback started
+    double played_seconds = 0.0;    // audio played
+    double session_seconds = 0.0;   // session start to the end of the last chunk's playback
+    double mean_kbps = 0.0;         // weighted by audio duration
     int switches = 0;
     int64_t bytes = 0;
     std::vector<SimulatedChunk> chunks;
@@ -70,8 +70,7 @@ struct SimulationResult {
 // offered by every track are ignored; with none left, or no chunks, the
 // result is empty and qoe is 0. The controller must be fresh.
 SimulationResult Simulate(AbrController& controller, const BandwidthTrace& trace,
-                          const std::vector<PlannedTrack>& tracks,
-                          const SimulationConfig& config);
+                          const std::vector<PlannedTrack>& tracks, const SimulationConfig& config);
 
 // The linear QoE of a finished session, per second of audio played.
 double SessionQoe(const SimulationResult& result, const QoeWeights& weights);

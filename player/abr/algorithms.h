@@ -56,20 +56,20 @@ struct RobustMpcConfig {
 };
 std::unique_ptr<AbrController> MakeRobustMpc(const RobustMpcConfig& config = {});
 
-// Tonearm's own controller: a long-horizon planner over plans with at most
-// one switch after the first chunk, scored with the linear QoE and a cost for
-// ending the horizon below the reserve; docs/abr.md gives the reasoning.
+// Tonearm's own controller: a planner over plans with at most one switch
+// after the first chunk, scored with the linear QoE and a cost for ending
+// the horizon below a reserve; docs/abr.md gives the reasoning.
 struct TonearmConfig {
     double fast_half_life_seconds = 2.0;  // of transfer time
     double slow_half_life_seconds = 8.0;
     double latency_half_life_samples = 4.0;
-    double safety = 0.95;        // share of the estimated rate a plan may count on
+    double safety = 0.95;                  // share of the estimated rate a plan may count on
     double forecast_memory_seconds = 8.0;  // how fast the forecast turns from recent to long-run
-    int horizon_chunks = 10;     // 20 s of 2 s chunks
-    double reserve_seconds = 8.0;   // buffer a plan should leave at its end
-    double reserve_penalty_per_second = 320.0;  // per second short of the reserve
+    int horizon_chunks = 10;               // 20 s of 2 s chunks
+    double reserve_seconds = 8.0;          // buffer a plan should leave at its end
+    double reserve_penalty_per_second = 320.0;    // per second short of the reserve
     double rebuffer_penalty_per_second = 1280.0;  // as in the simulator's QoE
-    double switch_penalty_per_kbps = 3.0;  // three times the QoE's: the planner's hysteresis
+    double switch_penalty_per_kbps = 3.0;         // three times the QoE's: the planner's hysteresis
 };
 std::unique_ptr<AbrController> MakeTonearm(const TonearmConfig& config = {});
 

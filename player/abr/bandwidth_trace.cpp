@@ -12,9 +12,11 @@ std::vector<std::string_view> Fields(std::string_view line) {
     std::vector<std::string_view> fields;
     size_t i = 0;
     while (i < line.size()) {
-        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
+            ++i;
         size_t start = i;
-        while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+        while (i < line.size() && line[i] != ' ' && line[i] != '\t')
+            ++i;
         if (i > start) fields.push_back(line.substr(start, i - start));
     }
     return fields;
@@ -58,8 +60,9 @@ Result<BandwidthTrace> ParseBandwidthTrace(std::string_view text, const std::str
         std::vector<std::string_view> fields = Fields(line);
         if (fields.empty() || fields[0].front() == '#') continue;
         if (fields.size() != 2) {
-            return LineError(name, line_number, "expected two numbers (seconds, Mbit/s), got " +
-                                                    std::to_string(fields.size()) + " fields");
+            return LineError(name, line_number,
+                             "expected two numbers (seconds, Mbit/s), got " +
+                                 std::to_string(fields.size()) + " fields");
         }
         TracePoint point;
         if (!ParseNumber(fields[0], &point.end_seconds) || !ParseNumber(fields[1], &point.mbps)) {
@@ -81,7 +84,8 @@ Result<BandwidthTrace> ParseBandwidthTrace(std::string_view text, const std::str
 
 BandwidthTrace ScaleTrace(const BandwidthTrace& trace, double factor) {
     BandwidthTrace scaled = trace;
-    for (TracePoint& p : scaled.points) p.mbps *= factor;
+    for (TracePoint& p : scaled.points)
+        p.mbps *= factor;
     return scaled;
 }
 
@@ -89,9 +93,8 @@ TraceLink::TraceLink(const BandwidthTrace& trace, double request_latency_seconds
     : points_(trace.points), period_(trace.DurationSeconds()), latency_(request_latency_seconds) {}
 
 size_t TraceLink::SegmentAt(double t_in_period) const {
-    auto it = std::upper_bound(
-        points_.begin(), points_.end(), t_in_period,
-        [](double t, const TracePoint& p) { return t < p.end_seconds; });
+    auto it = std::upper_bound(points_.begin(), points_.end(), t_in_period,
+                               [](double t, const TracePoint& p) { return t < p.end_seconds; });
     if (it == points_.end()) return points_.size() - 1;
     return static_cast<size_t>(it - points_.begin());
 }

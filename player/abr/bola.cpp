@@ -20,7 +20,8 @@ public:
 
         // Utilities are ln(bitrate / lowest) + 1, so the lowest rung has 1.
         std::vector<double> utility;
-        for (int kbps : ladder) utility.push_back(std::log(double(kbps) / ladder[0]) + 1.0);
+        for (int kbps : ladder)
+            utility.push_back(std::log(double(kbps) / ladder[0]) + 1.0);
 
         // V and gamma_p: the lowest rung wins up to the minimum buffer and the
         // highest from the buffer target (the maximum less one chunk) on.

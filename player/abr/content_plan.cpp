@@ -56,7 +56,8 @@ private:
 
 double PlannedTrack::DurationSeconds() const {
     double total = 0.0;
-    for (const PlannedChunk& c : chunks) total += c.seconds;
+    for (const PlannedChunk& c : chunks)
+        total += c.seconds;
     return total;
 }
 
@@ -79,7 +80,8 @@ Result<PlannedTrack> PlanFromManifest(const Manifest& manifest) {
 
     // Chunk boundaries: the lowest variant's seek points, then the end.
     std::vector<int64_t> bounds;
-    for (const SeekPoint& p : manifest.variants.front().seek_index) bounds.push_back(p.granule);
+    for (const SeekPoint& p : manifest.variants.front().seek_index)
+        bounds.push_back(p.granule);
     bounds.push_back(manifest.duration_samples);
     for (size_t i = 0; i + 1 < bounds.size(); ++i) {
         if (bounds[i + 1] <= bounds[i]) continue;
@@ -104,7 +106,8 @@ PlannedTrack SyntheticTrack(const SyntheticModel& model, double seconds, uint64_
     track.header_bytes = model.header_bytes;
 
     const double level = 1.0 + model.track_level_spread * (2.0 * random.Uniform() - 1.0);
-    const double innovation = model.log_sigma * std::sqrt(1.0 - model.correlation * model.correlation);
+    const double innovation =
+        model.log_sigma * std::sqrt(1.0 - model.correlation * model.correlation);
     double log_factor = model.log_sigma * random.Normal();
     for (double t = 0.0; t < seconds - 1e-9; t += model.chunk_seconds) {
         PlannedChunk chunk;

@@ -44,9 +44,9 @@ struct SyntheticModel {
     std::vector<int> kbps = {96, 160, 320};
     std::vector<int64_t> header_bytes = {4000, 4400, 4100};
     double chunk_seconds = 2.0;
-    double log_sigma = 0.12;        // stationary spread of the shared factor
-    double correlation = 0.7;       // chunk-to-chunk correlation of the shared factor
-    double variant_jitter = 0.03;   // independent spread per variant
+    double log_sigma = 0.12;           // stationary spread of the shared factor
+    double correlation = 0.7;          // chunk-to-chunk correlation of the shared factor
+    double variant_jitter = 0.03;      // independent spread per variant
     double track_level_spread = 0.07;  // each track's mean is nominal * U(1 +- spread)
 };
 

@@ -26,7 +26,8 @@ public:
         const double predicted = window_.HarmonicMean();
         last_prediction_ = predicted;
         double max_error = 0.0;
-        for (double e : errors_) max_error = std::max(max_error, e);
+        for (double e : errors_)
+            max_error = std::max(max_error, e);
         const double robust_bps = predicted / (1.0 + max_error);
 
         // Like the reference implementation, look no further than the last chunk.

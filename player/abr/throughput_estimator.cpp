@@ -20,8 +20,7 @@ std::optional<double> Ewma::Estimate() const {
     return estimate_ / zero_factor;
 }
 
-DualEwmaThroughput::DualEwmaThroughput(double fast_half_life_seconds,
-                                       double slow_half_life_seconds)
+DualEwmaThroughput::DualEwmaThroughput(double fast_half_life_seconds, double slow_half_life_seconds)
     : fast_(fast_half_life_seconds), slow_(slow_half_life_seconds) {}
 
 void DualEwmaThroughput::Add(double seconds, double bits_per_second) {
@@ -38,12 +37,14 @@ std::optional<double> DualEwmaThroughput::Estimate() const {
 
 void ThroughputWindow::Add(double bits_per_second) {
     samples_.push_back(bits_per_second);
-    while (samples_.size() > capacity_) samples_.pop_front();
+    while (samples_.size() > capacity_)
+        samples_.pop_front();
 }
 
 double ThroughputWindow::HarmonicMean() const {
     double inverse_sum = 0.0;
-    for (double s : samples_) inverse_sum += 1.0 / s;
+    for (double s : samples_)
+        inverse_sum += 1.0 / s;
     return static_cast<double>(samples_.size()) / inverse_sum;
 }
 

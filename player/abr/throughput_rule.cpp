@@ -44,9 +44,8 @@ private:
         int chosen = 0;
         for (size_t i = 0; i < ladder.size(); ++i) {
             const double min_bps = ladder[i] * 1000.0 / config_.downgrade_target;
-            const double next_bps = i + 1 < ladder.size()
-                                        ? ladder[i + 1] * 1000.0
-                                        : std::numeric_limits<double>::infinity();
+            const double next_bps = i + 1 < ladder.size() ? ladder[i + 1] * 1000.0
+                                                          : std::numeric_limits<double>::infinity();
             const double max_bps = next_bps / config_.upgrade_target;
             if (estimate_bps >= min_bps && estimate_bps <= max_bps) chosen = static_cast<int>(i);
         }

@@ -4,9 +4,10 @@
 // then rung b to the end of the horizon" (three rungs and ten chunks give
 // 63 plans) by the QoE the listener would get if the link delivered a
 // cautious share of its estimated rate: bitrate per second of audio, minus
-// stalls, minus switches, minus a cost for leaving less than the reserve in
-// the buffer at the end of the horizon. It fetches the first chunk of the best
-// plan and plans again after it. docs/abr.md explains the choices.
+// stalls, minus switches (weighed above the QoE's own weight, which gives
+// hysteresis), minus a cost for ending the horizon below a reserve. It
+// fetches the first chunk of the best plan and plans again after it.
+// docs/abr.md explains the choices.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -100,25 +101,24 @@ private:
         for (size_t k = 0; k < horizon; ++k) {
             const int rung = k < plan.switch_at ? plan.first : plan.second;
             const double seconds = UpcomingSeconds(context, k);
-            const double download =
-                latency + UpcomingBytes(context, k, rung) * 8.0 / bps.At(ahead);
+            const double download = latency + UpcomingBytes(context, k, rung) * 8.0 / bps.At(ahead);
             ahead += seconds;
             score += ladder[rung] * seconds;
             score -= config_.rebuffer_penalty_per_second * std::max(download - buffer, 0.0);
             if (previous >= 0 && previous < static_cast<int>(ladder.size())) {
-                score -= config_.switch_penalty_per_kbps * std::abs(ladder[rung] - ladder[previous]);
+                score -=
+                    config_.switch_penalty_per_kbps * std::abs(ladder[rung] - ladder[previous]);
             }
-            buffer = std::min(std::max(buffer - download, 0.0) + seconds,
-                              context.max_buffer_seconds);
-            // Running below the reserve costs all along the plan, so that a
-            // drop is not put off from one plan to the next.
-            const bool last_of_queue =
-                context.queue_ends_after_upcoming && k + 1 == context.upcoming.size();
-            if (!last_of_queue) {
-                score -= config_.reserve_penalty_per_second * seconds / config_.reserve_seconds *
-                         std::max(config_.reserve_seconds - buffer, 0.0);
-            }
+            buffer =
+                std::min(std::max(buffer - download, 0.0) + seconds, context.max_buffer_seconds);
             previous = rung;
+        }
+        // A plan that runs to the end of the queue needs no reserve after it.
+        const bool reaches_end =
+            context.queue_ends_after_upcoming && horizon >= context.upcoming.size();
+        if (!reaches_end) {
+            score -= config_.reserve_penalty_per_second *
+                     std::max(config_.reserve_seconds - buffer, 0.0);
         }
         return score;
     }
