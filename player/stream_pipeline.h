@@ -79,7 +79,11 @@ private:
 
     void FetchLoop();
     Status FetchAudio(HttpClient& http);
-    Status FetchRange(HttpClient& http, int64_t first, int64_t last, bool headers);
+    // Fetches [first, last] and hands the bytes on in order (see Deliver).
+    Status FetchRange(HttpClient& http, int64_t first, int64_t last);
+    // Bytes below headers_until_ are collected into the header piece, the
+    // rest become audio pieces. Fetch thread only.
+    void Deliver(int64_t at, std::string bytes);
     Status RefreshUrl();
     bool WaitWhileAhead();
     bool Sleep(int ms);
@@ -111,7 +115,9 @@ private:
     std::string header_pages_;    // guarded by mu_
     Manifest manifest_;           // guarded by mu_; only the fetch thread writes it
 
-    std::vector<float> stereo_;  // decode thread only
+    int64_t headers_until_ = 0;     // fetch thread only: end of header bytes still wanted
+    std::string header_collected_;  // fetch thread only
+    std::vector<float> stereo_;     // decode thread only
     std::thread fetch_thread_;
     std::thread decode_thread_;
 };

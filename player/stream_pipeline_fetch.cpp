@@ -41,33 +41,41 @@ Status StreamPipeline::FetchAudio(HttpClient& http) {
     if (variant.seek_index.empty()) {
         return MakeError(ErrorCode::kProtocol, "manifest variant has no seek index");
     }
-    if (params_.header_pages.empty()) {
-        Status status = FetchRange(http, 0, variant.header_bytes - 1, true);
-        if (!status.ok()) return status.error().Wrap("cannot fetch the stream headers");
-    } else {
+    size_t point = SeekPointFor(variant, params_.start_sample);
+    std::vector<Chunk> chunks =
+        PlanChunks(variant, point, params_.chunk_bytes, params_.manifest.duration_samples);
+    // From the start of the file, the header pages and the first chunk are
+    // adjacent: one request saves a round trip before the first sound.
+    const bool joined = params_.header_pages.empty() && !chunks.empty() &&
+                        chunks.front().first_byte == variant.header_bytes;
+    if (!params_.header_pages.empty()) {
         Push(Piece{true, params_.header_pages});
+    } else {
+        headers_until_ = variant.header_bytes;
+        if (!joined) {
+            Status status = FetchRange(http, 0, variant.header_bytes - 1);
+            if (!status.ok()) return status.error().Wrap("cannot fetch the stream headers");
+        }
     }
 
-    size_t point = SeekPointFor(variant, params_.start_sample);
     fetched_end_.store(variant.seek_index[point].granule, std::memory_order_relaxed);
-    for (const Chunk& chunk :
-         PlanChunks(variant, point, params_.chunk_bytes, params_.manifest.duration_samples)) {
+    for (size_t i = 0; i < chunks.size(); ++i) {
         if (!WaitWhileAhead()) return MakeError(ErrorCode::kCancelled, "stopped");
-        Status status = FetchRange(http, chunk.first_byte, chunk.last_byte, false);
+        const int64_t first = (i == 0 && joined) ? 0 : chunks[i].first_byte;
+        Status status = FetchRange(http, first, chunks[i].last_byte);
         if (!status.ok()) {
-            return status.error().Wrap("cannot fetch bytes " + std::to_string(chunk.first_byte) +
-                                       "-" + std::to_string(chunk.last_byte));
+            return status.error().Wrap("cannot fetch bytes " + std::to_string(first) + "-" +
+                                       std::to_string(chunks[i].last_byte));
         }
-        fetched_end_.store(chunk.end_granule, std::memory_order_relaxed);
+        fetched_end_.store(chunks[i].end_granule, std::memory_order_relaxed);
     }
     return Status::Ok();
 }
 
-Status StreamPipeline::FetchRange(HttpClient& http, int64_t first, int64_t last, bool headers) {
+Status StreamPipeline::FetchRange(HttpClient& http, int64_t first, int64_t last) {
     int64_t next = first;
     int attempts = 0;
     int refreshes = 0;
-    std::string collected;
     while (next <= last) {
         if (stop_.load()) return MakeError(ErrorCode::kCancelled, "stopped");
         Manifest manifest = this->manifest();
@@ -98,14 +106,11 @@ Status StreamPipeline::FetchRange(HttpClient& http, int64_t first, int64_t last,
         } else {
             auto bytes = UsableRangeBytes(*response, next, last, variant->size);
             if (bytes.ok()) {
+                const int64_t at = next;
                 next += static_cast<int64_t>(bytes->size());
                 attempts = 0;
                 refreshes = 0;
-                if (headers) {
-                    collected += *bytes;
-                } else {
-                    Push(Piece{false, std::move(bytes.value())});
-                }
+                Deliver(at, std::move(bytes.value()));
                 continue;
             }
             problem = bytes.error();
@@ -117,14 +122,25 @@ Status StreamPipeline::FetchRange(HttpClient& http, int64_t first, int64_t last,
         int backoff = std::min(kMaxBackoffMs, kFirstBackoffMs << (attempts - 1));
         if (!Sleep(backoff)) return MakeError(ErrorCode::kCancelled, "stopped");
     }
-    if (headers) {
-        {
-            std::lock_guard<std::mutex> lock(mu_);
-            header_pages_ = collected;
-        }
-        Push(Piece{true, std::move(collected)});
-    }
     return Status::Ok();
+}
+
+void StreamPipeline::Deliver(int64_t at, std::string bytes) {
+    if (at < headers_until_) {
+        auto take = static_cast<size_t>(
+            std::min<int64_t>(headers_until_ - at, static_cast<int64_t>(bytes.size())));
+        header_collected_.append(bytes, 0, take);
+        bytes.erase(0, take);
+        if (at + static_cast<int64_t>(take) == headers_until_) {
+            headers_until_ = 0;
+            {
+                std::lock_guard<std::mutex> lock(mu_);
+                header_pages_ = header_collected_;
+            }
+            Push(Piece{true, std::move(header_collected_)});
+        }
+    }
+    if (!bytes.empty()) Push(Piece{false, std::move(bytes)});
 }
 
 Status StreamPipeline::RefreshUrl() {
