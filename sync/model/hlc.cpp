@@ -18,13 +18,15 @@ Result<Hlc> HlcFromJson(const Json& json) {
     if (ms == json.end() || !ms->is_number_integer() || ms->get<int64_t>() < 0) {
         return MakeError(ErrorCode::kProtocol, "timestamp field 'ms' is missing or negative");
     }
-    if (c == json.end() || !c->is_number_unsigned() || c->get<uint64_t>() > UINT32_MAX) {
+    if (c == json.end() || !c->is_number_integer() || c->get<int64_t>() < 0 ||
+        c->get<int64_t>() > int64_t{UINT32_MAX}) {
         return MakeError(ErrorCode::kProtocol, "timestamp field 'c' is missing or out of range");
     }
     if (node == json.end() || !node->is_string() || node->get<std::string>().empty()) {
         return MakeError(ErrorCode::kProtocol, "timestamp field 'node' is missing or empty");
     }
-    return Hlc{ms->get<int64_t>(), c->get<uint32_t>(), node->get<std::string>()};
+    return Hlc{ms->get<int64_t>(), static_cast<uint32_t>(c->get<int64_t>()),
+               node->get<std::string>()};
 }
 
 HybridClock::HybridClock(std::string node, Hlc last) : last_(std::move(last)) {

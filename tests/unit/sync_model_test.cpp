@@ -317,6 +317,16 @@ TEST(SyncModel, MalformedOpsAreErrorsNamingTheOp) {
     }
 }
 
+TEST(SyncModel, StampCounterIsCheckedWhateverItsJsonIntegerType) {
+    EXPECT_TRUE(HlcFromJson(Json{{"ms", 5}, {"c", 0}, {"node", "n"}}).ok());    // signed
+    EXPECT_TRUE(HlcFromJson(*ParseJson(R"({"ms":5,"c":7,"node":"n"})")).ok());  // unsigned
+    EXPECT_EQ(HlcFromJson(*ParseJson(R"({"ms":5,"c":7,"node":"n"})"))->counter, 7u);
+    EXPECT_FALSE(HlcFromJson(Json{{"ms", 5}, {"c", -1}, {"node", "n"}}).ok());
+    EXPECT_FALSE(HlcFromJson(Json{{"ms", 5}, {"c", 4294967296LL}, {"node", "n"}}).ok());
+    EXPECT_FALSE(HlcFromJson(Json{{"ms", 5}, {"c", 1.5}, {"node", "n"}}).ok());
+    EXPECT_FALSE(HlcFromJson(Json{{"ms", 5}, {"c", 0}, {"node", ""}}).ok());
+}
+
 TEST(SyncModel, TombstonesOlderThanWatermarkAreCollected) {
     Device ana("ana", "a", 16);
     Op create = ana.Create("p", "Mix");

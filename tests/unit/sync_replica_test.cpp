@@ -1,8 +1,14 @@
 // The SQLite replica on real files: durability of edits and outbox, schema
 // versioning, the clock across restarts, undoing rejected ops, replacing
 // re-stamped ones, and convergence of two replicas exchanging ops.
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdio>
+
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -76,6 +82,50 @@ TEST_F(ReplicaTest, EditsAndOutboxSurviveReopen) {
                     "entries ORDER BY position_key, entry_id)"),
               "t0,t1,t2,t3");
     EXPECT_EQ(Query("a.db", "SELECT name FROM playlists"), "Road trip");
+}
+
+TEST_F(ReplicaTest, EveryEditThatReturnedSurvivesKill9) {
+    std::string playlist;
+    {
+        auto replica = OpenReplica("a.db");
+        playlist = replica->CreatePlaylist("crash")->playlist_id;
+    }
+    int pipe_fds[2];
+    ASSERT_EQ(pipe(pipe_fds), 0);
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        // Edits as fast as it can, reporting each one after it returned.
+        close(pipe_fds[0]);
+        auto replica = Replica::Open({dir_.Join("a.db"), "ana"});
+        for (int i = 0; replica.ok(); ++i) {
+            Result<Op> op = (*replica)->AddTracks(playlist, {"t" + std::to_string(i)});
+            if (!op.ok()) _exit(1);
+            const std::string line = op->entries[0].entry_id + "\n";
+            if (write(pipe_fds[1], line.data(), line.size()) < 0) _exit(1);
+        }
+        _exit(1);
+    }
+    close(pipe_fds[1]);
+    FILE* reported = fdopen(pipe_fds[0], "r");
+    std::vector<std::string> acknowledged;
+    char line[256];
+    while (acknowledged.size() < 40 && std::fgets(line, sizeof line, reported) != nullptr) {
+        acknowledged.emplace_back(line, std::strlen(line) - 1);
+    }
+    kill(child, SIGKILL);  // in the middle of some later edit
+    int status = 0;
+    waitpid(child, &status, 0);
+    std::fclose(reported);
+    ASSERT_EQ(acknowledged.size(), 40u);
+
+    auto reopened = OpenReplica("a.db");
+    SyncState state = reopened->Snapshot();
+    const Playlist* p = state.FindPlaylist(playlist);
+    for (const std::string& entry : acknowledged) {
+        ASSERT_NE(p->FindEntry(entry), nullptr) << entry << " was lost";
+    }
+    EXPECT_EQ(reopened->PendingCount(), p->Entries().size() + 1);  // and each has its outbox row
 }
 
 TEST_F(ReplicaTest, FileUsesWalAndCurrentSchemaVersion) {
