@@ -68,7 +68,7 @@ struct TonearmConfig {
     int horizon_chunks = 10;               // 20 s of 2 s chunks
     double reserve_seconds = 8.0;          // buffer a plan should leave at its end
     double reserve_penalty_per_second = 320.0;    // per second short of the reserve
-    double rebuffer_penalty_per_second = 1280.0;  // as in the simulator's QoE
+    double rebuffer_penalty_per_second = 2560.0;  // twice the QoE's: forecasts err
     double switch_penalty_per_kbps = 3.0;         // three times the QoE's: the planner's hysteresis
 };
 std::unique_ptr<AbrController> MakeTonearm(const TonearmConfig& config = {});

@@ -155,6 +155,44 @@ TEST(AbrSimulator, EveryAlgorithmIsDeterministic) {
     }
 }
 
+TEST(PlanFromManifest, CutsAlongTheLowestVariantAndInterpolatesTheOthers) {
+    Manifest manifest;
+    manifest.track_id = "t1";
+    manifest.sample_rate = 44100;
+    manifest.channels = 2;
+    manifest.duration_samples = 3 * 88200;
+    Variant low;
+    low.kbps = 96;
+    low.size = 4000 + 3 * 24000;
+    low.header_bytes = 4000;
+    low.seek_index = {{0, 4000}, {88200, 28000}, {176400, 52000}};
+    // The higher variant's seek points fall elsewhere: every 3 s.
+    Variant high;
+    high.kbps = 320;
+    high.size = 4100 + 240000;
+    high.header_bytes = 4100;
+    high.seek_index = {{0, 4100}, {132300, 124100}};
+    manifest.variants = {low, high};
+
+    auto plan = PlanFromManifest(manifest);
+    ASSERT_TRUE(plan.ok()) << plan.error().message;
+    ASSERT_EQ(plan->chunks.size(), 3u);
+    EXPECT_EQ(plan->kbps, (std::vector<int>{96, 320}));
+    EXPECT_EQ(plan->header_bytes, (std::vector<int64_t>{4000, 4100}));
+    for (const PlannedChunk& c : plan->chunks) {
+        EXPECT_DOUBLE_EQ(c.seconds, 2.0);
+        EXPECT_EQ(c.bytes[0], 24000);
+    }
+    // 120000 bytes over the first 3 s, 120000 over the last 3 s.
+    EXPECT_EQ(plan->chunks[0].bytes[1], 80000);
+    EXPECT_EQ(plan->chunks[1].bytes[1], 80000);
+    EXPECT_EQ(plan->chunks[2].bytes[1], 80000);
+
+    Manifest empty = manifest;
+    empty.variants[1].seek_index.clear();
+    EXPECT_FALSE(PlanFromManifest(empty).ok());
+}
+
 TEST(SyntheticTrack, SameSeedSameSizesAndMeanNearNominal) {
     const SyntheticModel model;
     const PlannedTrack a = SyntheticTrack(model, 600.0, 7, "a");
