@@ -17,6 +17,14 @@ CatalogView::CatalogView(QWidget* parent) : QTableView(parent) {
     verticalHeader()->hide();
     verticalHeader()->setDefaultSectionSize(fontMetrics().height() * 2);
     horizontalHeader()->setHighlightSections(false);
+    horizontalHeader()->setMinimumHeight(fontMetrics().height() * 2);
+    // Flat header and some air around the cell text; colours stay the
+    // platform palette's, so light and dark themes both work.
+    setStyleSheet(QStringLiteral(
+        "QTableView { outline: 0; show-decoration-selected: 1; }"
+        "QTableView::item { padding-left: 10px; padding-right: 10px; border: none; }"
+        "QHeaderView::section { padding-left: 10px; padding-right: 10px; border: none;"
+        " border-bottom: 1px solid palette(mid); background: palette(base); }"));
 }
 
 void CatalogView::setPlaceholderText(const QString& text) {

@@ -1,6 +1,7 @@
 #include "ui/desktop_client.h"
 
 #include <QApplication>
+#include <QSettings>
 
 #include "ui/main_window.h"
 #include "ui/mpris_service.h"
@@ -22,8 +23,15 @@ DesktopClient::DesktopClient(ClientOptions options, QObject* parent)
 DesktopClient::~DesktopClient() = default;
 
 void DesktopClient::connectParts() {
-    connect(session_.get(), &ServerSession::loggedIn, player_.get(),
-            [this] { player_->setServer(session_->serverUrl().toStdString(), session_->token()); });
+    connect(session_.get(), &ServerSession::loggedIn, player_.get(), [this] {
+        player_->setServer(session_->serverUrl().toStdString(), session_->token());
+        // Remembered for the login dialog of the next start; never the password.
+        QSettings settings;
+        settings.setValue(QStringLiteral("server/url"), session_->serverUrl());
+        settings.setValue(QStringLiteral("server/user"), session_->user());
+    });
+    connect(player_.get(), &PlayerController::volumeChanged, this,
+            [](double volume) { QSettings().setValue(QStringLiteral("player/volume"), volume); });
     connect(mpris_.get(), &MprisService::raiseRequested, window_.get(), [this] {
         window_->showNormal();
         window_->raise();
@@ -34,6 +42,12 @@ void DesktopClient::connectParts() {
 }
 
 void DesktopClient::start() {
+    QSettings settings;
+    player_->setVolume(settings.value(QStringLiteral("player/volume"), 1.0).toDouble());
+    if (options_.server_url.isEmpty() && options_.user.isEmpty()) {
+        options_.server_url = settings.value(QStringLiteral("server/url")).toString();
+        options_.user = settings.value(QStringLiteral("server/user")).toString();
+    }
     window_->show();
     if (options_.mpris) mpris_->registerOnSessionBus();
 

@@ -36,7 +36,11 @@ LoginDialog::LoginDialog(QWidget* parent) : QDialog(parent) {
     error_label_ = new QLabel(this);
     error_label_->setObjectName(QStringLiteral("loginError"));
     error_label_->setWordWrap(true);
-    error_label_->setForegroundRole(QPalette::Highlight);
+    QPalette error_palette = error_label_->palette();
+    const bool dark = error_palette.color(QPalette::Window).lightness() < 128;
+    error_palette.setColor(QPalette::WindowText,
+                           dark ? QColor(0xff, 0x8a, 0x80) : QColor(0xb3, 0x26, 0x1e));
+    error_label_->setPalette(error_palette);
     error_label_->hide();
 
     buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);

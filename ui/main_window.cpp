@@ -2,19 +2,17 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QHBoxLayout>
-#include <QHeaderView>
+#include <QCloseEvent>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMenuBar>
-#include <QSortFilterProxyModel>
+#include <QSettings>
 #include <QStatusBar>
 #include <QUrl>
 #include <QVBoxLayout>
 
 #include "ui/catalog_model.h"
-#include "ui/catalog_view.h"
 #include "ui/error_banner.h"
+#include "ui/library_pane.h"
 #include "ui/login_dialog.h"
 #include "ui/now_playing_bar.h"
 #include "ui/player_controller.h"
@@ -49,9 +47,9 @@ MainWindow::MainWindow(ServerSession* session, PlayerController* player, QWidget
     buildStatusBar();
     connectSession();
     connectPlayer();
+    restoreLayout();
     updateConnectionLabel();
     updatePlaybackLabels();
-    updateCatalogHints();
 }
 
 QWidget* MainWindow::buildCentralArea() {
@@ -64,57 +62,17 @@ QWidget* MainWindow::buildCentralArea() {
     connect(banner_, &ErrorBanner::retryRequested, this, &MainWindow::onRetry);
     connect(banner_, &ErrorBanner::logInRequested, this, [this] { showLoginDialog(); });
 
-    auto* heading_row = new QHBoxLayout;
-    heading_row->setContentsMargins(16, 12, 16, 8);
-    auto* heading = new QLabel(tr("Library"), area);
-    QFont heading_font = heading->font();
-    heading_font.setPointSizeF(heading_font.pointSizeF() * 1.4);
-    heading_font.setBold(true);
-    heading->setFont(heading_font);
-    filter_edit_ = new QLineEdit(area);
-    filter_edit_->setObjectName(QStringLiteral("filterEdit"));
-    filter_edit_->setPlaceholderText(tr("Filter by title, artist or album"));
-    filter_edit_->setClearButtonEnabled(true);
-    filter_edit_->setMinimumWidth(280);
-    count_label_ = new QLabel(area);
-    count_label_->setForegroundRole(QPalette::PlaceholderText);
-    heading_row->addWidget(heading);
-    heading_row->addSpacing(8);
-    heading_row->addWidget(count_label_, 0, Qt::AlignBottom);
-    heading_row->addStretch();
-    heading_row->addWidget(filter_edit_);
+    library_ = new LibraryPane(session_, area);
+    connect(library_, &LibraryPane::rowActivated, this, &MainWindow::playViewRow);
 
-    proxy_ = new QSortFilterProxyModel(this);
-    proxy_->setSourceModel(session_->catalog());
-    proxy_->setSortRole(CatalogModel::kSortRole);
-    proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    proxy_->setFilterKeyColumn(-1);
-    connect(filter_edit_, &QLineEdit::textChanged, this, [this](const QString& text) {
-        proxy_->setFilterFixedString(text);
-        updateCatalogHints();
-    });
-
-    catalog_view_ = new CatalogView(area);
-    catalog_view_->setModel(proxy_);
-    catalog_view_->setSortingEnabled(true);
-    catalog_view_->sortByColumn(-1, Qt::AscendingOrder);  // server order until a click
-    QHeaderView* header = catalog_view_->horizontalHeader();
-    header->setSectionResizeMode(CatalogModel::kTitle, QHeaderView::Stretch);
-    header->resizeSection(CatalogModel::kArtist, 240);
-    header->resizeSection(CatalogModel::kAlbum, 220);
-    header->setSectionResizeMode(CatalogModel::kLength, QHeaderView::ResizeToContents);
-    connect(catalog_view_, &QTableView::activated, this,
-            [this](const QModelIndex& index) { playViewRow(index.row()); });
-
-    now_playing_ = new NowPlayingBar(player_, area);
-
-    layout->addWidget(banner_);
-    layout->addLayout(heading_row);
-    layout->addWidget(catalog_view_, 1);
     auto* rule = new QFrame(area);
     rule->setFrameShape(QFrame::HLine);
     rule->setFrameShadow(QFrame::Plain);
     rule->setForegroundRole(QPalette::Mid);
+    now_playing_ = new NowPlayingBar(player_, area);
+
+    layout->addWidget(banner_);
+    layout->addWidget(library_, 1);
     layout->addWidget(rule);
     layout->addWidget(now_playing_);
     return area;
@@ -145,7 +103,7 @@ void MainWindow::buildMenus() {
 
     auto* find = new QAction(this);
     find->setShortcut(QKeySequence::Find);
-    connect(find, &QAction::triggered, filter_edit_, [this] { filter_edit_->setFocus(); });
+    connect(find, &QAction::triggered, library_, &LibraryPane::focusFilter);
     addAction(find);
 }
 
@@ -161,12 +119,29 @@ void MainWindow::buildStatusBar() {
     statusBar()->addPermanentWidget(stream_label_);
 }
 
+CatalogView* MainWindow::catalogView() const { return library_->view(); }
+
+QSortFilterProxyModel* MainWindow::catalogProxy() const { return library_->proxy(); }
+
+void MainWindow::restoreLayout() {
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    library_->restoreHeaderState(
+        settings.value(QStringLiteral("window/catalog_header")).toByteArray());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/catalog_header"), library_->saveHeaderState());
+    QMainWindow::closeEvent(event);
+}
+
 void MainWindow::connectSession() {
     connect(session_, &ServerSession::loginStarted, this, [this] {
         banner_->clear();
         failure_ = Failure::kNone;
         updateConnectionLabel();
-        updateCatalogHints();
     });
     connect(session_, &ServerSession::loggedIn, this, [this] {
         if (login_dialog_ != nullptr) login_dialog_->accept();
@@ -178,20 +153,12 @@ void MainWindow::connectSession() {
         }
         showFailure(Failure::kSession, message);
         updateConnectionLabel();
-        updateCatalogHints();
     });
-    connect(session_, &ServerSession::catalogProgress, this, [this](qint64 loaded, qint64 total) {
-        statusBar()->showMessage(tr("Loading catalog… %1 of %2 tracks").arg(loaded).arg(total));
-        updateCatalogHints();
-    });
-    connect(session_, &ServerSession::catalogComplete, this, [this](qint64 total) {
-        statusBar()->showMessage(tr("%n track(s) in the catalog", nullptr, int(total)), 5000);
+    connect(session_, &ServerSession::catalogComplete, this, [this] {
         if (failure_ == Failure::kSession) banner_->clear();
-        updateCatalogHints();
     });
     connect(session_, &ServerSession::catalogFailed, this, [this](const QString& message) {
         showFailure(Failure::kSession, tr("Could not load the catalog. %1").arg(message));
-        updateCatalogHints();
     });
 }
 
@@ -202,10 +169,8 @@ void MainWindow::connectPlayer() {
         if (failure_ == Failure::kPlayback) banner_->clear();
         updatePlaybackLabels();
     });
-    connect(player_, &PlayerController::playRequestedWithoutTrack, this, [this] {
-        const QModelIndex current = catalog_view_->currentIndex();
-        playViewRow(current.isValid() ? current.row() : 0);
-    });
+    connect(player_, &PlayerController::playRequestedWithoutTrack, this,
+            [this] { playViewRow(qMax(0, library_->currentRow())); });
     connect(player_, &PlayerController::errorOccurred, this,
             [this](const QString& message) { showFailure(Failure::kPlayback, message); });
 }
@@ -221,13 +186,8 @@ void MainWindow::showLoginDialog(const QString& server_url, const QString& user)
 }
 
 void MainWindow::playViewRow(int row) {
-    if (row < 0 || row >= proxy_->rowCount()) return;
-    std::vector<Track> queue;
-    queue.reserve(static_cast<size_t>(proxy_->rowCount()));
-    for (int r = 0; r < proxy_->rowCount(); ++r) {
-        const QModelIndex source = proxy_->mapToSource(proxy_->index(r, 0));
-        queue.push_back(session_->catalog()->trackAt(source.row()));
-    }
+    std::vector<Track> queue = library_->visibleTracks();
+    if (row < 0 || row >= static_cast<int>(queue.size())) return;
     player_->playQueue(std::move(queue), row);
 }
 
@@ -263,31 +223,6 @@ void MainWindow::updateConnectionLabel() {
             connection_label_->setText(tr("Not connected to %1").arg(host));
             break;
     }
-}
-
-void MainWindow::updateCatalogHints() {
-    const int total = session_->catalog()->rowCount();
-    count_label_->setText(total > 0 ? tr("%n track(s)", nullptr, total) : QString());
-
-    QString hint;
-    if (total > 0) {
-        if (proxy_->rowCount() == 0) hint = tr("No tracks match “%1”.").arg(filter_edit_->text());
-    } else {
-        switch (session_->state()) {
-            case ServerSession::State::kDisconnected:
-            case ServerSession::State::kFailed:
-                hint = tr("Not connected. Log in to a Tonearm server to see its catalog.");
-                break;
-            case ServerSession::State::kLoggingIn: hint = tr("Connecting…"); break;
-            case ServerSession::State::kLoggedIn:
-                hint = session_->isCatalogComplete()
-                           ? tr("The server has no tracks yet.\nAdd some with "
-                                "“tonearm-server ingest”.")
-                           : tr("Loading the catalog…");
-                break;
-        }
-    }
-    catalog_view_->setPlaceholderText(hint);
 }
 
 void MainWindow::updatePlaybackLabels() {

@@ -9,13 +9,13 @@
 #include <QMainWindow>
 
 class QLabel;
-class QLineEdit;
 class QSortFilterProxyModel;
 
 namespace tonearm::ui {
 
 class CatalogView;
 class ErrorBanner;
+class LibraryPane;
 class LoginDialog;
 class NowPlayingBar;
 class PlayerController;
@@ -30,16 +30,20 @@ public:
     // Opens the login dialog prefilled with the values (or, when empty, with
     // the session's current ones); does not block.
     void showLoginDialog(const QString& server_url = {}, const QString& user = {});
-    // Plays the track shown at row of the (sorted, filtered) view, queueing
-    // the rows below it in the order on screen.
+    // Plays the track shown at row of the (sorted, filtered) view; the rows
+    // on screen become the queue, so next and previous follow the view.
     void playViewRow(int row);
 
-    CatalogView* catalogView() const { return catalog_view_; }
-    QSortFilterProxyModel* catalogProxy() const { return proxy_; }
+    CatalogView* catalogView() const;
+    QSortFilterProxyModel* catalogProxy() const;
     ErrorBanner* errorBanner() const { return banner_; }
     NowPlayingBar* nowPlayingBar() const { return now_playing_; }
     // Null until showLoginDialog() was first called.
     LoginDialog* loginDialog() const { return login_dialog_; }
+
+protected:
+    // Saves the window geometry and the table's column layout.
+    void closeEvent(QCloseEvent* event) override;
 
 private:
     // What the banner's Retry button repeats.
@@ -48,6 +52,7 @@ private:
     QWidget* buildCentralArea();
     void buildMenus();
     void buildStatusBar();
+    void restoreLayout();
     void connectSession();
     void connectPlayer();
 
@@ -55,14 +60,10 @@ private:
     void onRetry();
     void updateConnectionLabel();
     void updatePlaybackLabels();
-    void updateCatalogHints();
 
     ServerSession* session_;
     PlayerController* player_;
-    QSortFilterProxyModel* proxy_ = nullptr;
-    CatalogView* catalog_view_ = nullptr;
-    QLabel* count_label_ = nullptr;
-    QLineEdit* filter_edit_ = nullptr;
+    LibraryPane* library_ = nullptr;
     ErrorBanner* banner_ = nullptr;
     NowPlayingBar* now_playing_ = nullptr;
     LoginDialog* login_dialog_ = nullptr;

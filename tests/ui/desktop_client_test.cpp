@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSortFilterProxyModel>
@@ -57,6 +58,7 @@ int UnusedPort() {
 class DesktopClientTest : public ::testing::Test {
 protected:
     void SetUp() override {
+        QSettings().clear();  // no volume or server remembered from another test
         std::string error;
         server_ = CatalogServer::Get(&error);
         ASSERT_NE(server_, nullptr) << error;
@@ -121,6 +123,43 @@ TEST_F(DesktopClientTest, LogsInAtStartAndListsTheIngestedTracks) {
     EXPECT_TRUE(Banner(*client).isEmpty());
     EXPECT_TRUE(window->catalogView()->placeholderText().isEmpty());
     EXPECT_TRUE(window->findChild<QLabel*>("connectionLabel")->text().contains("demo"));
+}
+
+TEST_F(DesktopClientTest, TypingInTheFilterNarrowsTheTable) {
+    auto client = StartClient(QStringLiteral("demo"));
+    ASSERT_TRUE(WaitForCatalog(*client));
+    MainWindow* window = client->window();
+    auto* filter = window->findChild<QLineEdit*>("filterEdit");
+    ASSERT_NE(filter, nullptr);
+
+    QTest::keyClicks(filter, "signal choir");
+    EXPECT_EQ(ColumnTexts(*window->catalogProxy(), 0), QStringList{"High Whistle"});
+    EXPECT_EQ(window->findChild<QLabel*>("trackCountLabel")->text(), "1 of 3 tracks");
+
+    QTest::keyClicks(filter, "zzz");
+    EXPECT_EQ(window->catalogProxy()->rowCount(), 0);
+    EXPECT_TRUE(window->catalogView()->placeholderText().contains("No tracks match"));
+    filter->clear();
+    EXPECT_EQ(window->catalogProxy()->rowCount(), 3);
+    EXPECT_EQ(window->findChild<QLabel*>("trackCountLabel")->text(), "3 tracks");
+}
+
+TEST_F(DesktopClientTest, LoginDialogOfTheNextStartRemembersServerAndUser) {
+    {
+        auto client = StartClient(QStringLiteral("demo"));
+        ASSERT_TRUE(WaitUntil(
+            [&] { return client->session()->state() == ServerSession::State::kLoggedIn; }));
+    }
+    DesktopClient client(ClientOptions{});
+    client.start();
+    LoginDialog* dialog = client.window()->loginDialog();
+    ASSERT_NE(dialog, nullptr);
+    ASSERT_TRUE(WaitUntil([&] { return dialog->isVisible(); }, 5000));
+    EXPECT_EQ(dialog->findChild<QLineEdit*>("serverEdit")->text(),
+              QString::fromStdString(server_->api_url()));
+    EXPECT_EQ(dialog->findChild<QLineEdit*>("userEdit")->text(), "demo");
+    EXPECT_TRUE(dialog->findChild<QLineEdit*>("passwordEdit")->text().isEmpty());
+    EXPECT_EQ(client.session()->state(), ServerSession::State::kDisconnected);
 }
 
 TEST_F(DesktopClientTest, DoubleClickPlaysTheTrackAndPauseHoldsIt) {

@@ -10,6 +10,7 @@
 #include <QDBusPendingCall>
 #include <QDBusPendingReply>
 #include <QDBusVariant>
+#include <QSettings>
 #include <QSlider>
 
 #include "tests/ui/catalog_server.h"
@@ -58,6 +59,7 @@ namespace {
 class MprisTest : public ::testing::Test {
 protected:
     void SetUp() override {
+        QSettings().clear();  // no volume or server remembered from another test
         ASSERT_TRUE(UiTestEnvironment::Get().has_session_bus())
             << UiTestEnvironment::Get().bus_error();
         std::string error;
