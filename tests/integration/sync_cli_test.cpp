@@ -87,7 +87,7 @@ protected:
                 {"kind", "add"},
                 {"author", author},
                 {"playlist", playlist},
-                {"entries", {{{"id", "raw-" + author + ".0"}, {"track", "t9"}, {"key", "V"}}}},
+                {"entries", {{{"id", "raw-" + author + ".0"}, {"track", "t9"}, {"key", "a1"}}}},
                 {"stamp", {{"ms", SystemMs()}, {"c", 0}, {"node", "raw"}}}};
         HttpClient http;
         HttpRequest request;

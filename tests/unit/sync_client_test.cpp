@@ -177,7 +177,7 @@ TEST_F(SyncClientTest, FollowerAndStrangerCannotWrite) {
                     {"kind", "add"},
                     {"author", author},
                     {"playlist", p},
-                    {"entries", {{{"id", id + ".0"}, {"track", "t9"}, {"key", "V"}}}},
+                    {"entries", {{{"id", id + ".0"}, {"track", "t9"}, {"key", "a1"}}}},
                     {"stamp", {{"ms", 2}, {"c", 0}, {"node", "cy"}}}};
     };
     Json answer = RawSync("cy", Json{{"cursor", ""},

@@ -77,11 +77,11 @@ std::vector<std::string> Tracks(const SyncState& state, const std::string& playl
 TEST(SyncModel, ConcurrentInsertsAtTheSameSpotKeepBothInOneOrder) {
     Device phone("ana", "phone", 1), laptop("ana", "laptop", 2);
     Op create = phone.Create("p", "Road trip");
-    Op a = phone.Add("p", "t-a", "F");
-    Op c = phone.Add("p", "t-c", "d");
+    Op a = phone.Add("p", "t-a", "a1");
+    Op c = phone.Add("p", "t-c", "a5");
     // Both devices insert between a and c without seeing each other.
-    Op from_phone = phone.Add("p", "t-phone", *phone.keys.Between("F", "d"));
-    Op from_laptop = laptop.Add("p", "t-laptop", *laptop.keys.Between("F", "d"));
+    Op from_phone = phone.Add("p", "t-phone", *phone.keys.Between("a1", "a5"));
+    Op from_laptop = laptop.Add("p", "t-laptop", *laptop.keys.Between("a1", "a5"));
 
     SyncState one = ApplyAll({create, a, c, from_phone, from_laptop});
     SyncState two = ApplyAll({from_laptop, c, create, from_phone, a});
@@ -104,11 +104,11 @@ TEST(SyncModel, ConcurrentInsertsAtTheSameSpotKeepBothInOneOrder) {
 TEST(SyncModel, RemoveWinsOverConcurrentMoveInEitherOrder) {
     Device phone("ana", "phone", 3), laptop("ana", "laptop", 4);
     Op create = phone.Create("p", "Mix");
-    Op add = phone.Add("p", "t1", "V");
+    Op add = phone.Add("p", "t1", "a1");
     laptop.Receive(add);
     laptop.wall += 5000;  // the move is later in wall time than the remove
     Op remove = phone.Remove("p", add.entries[0].entry_id);
-    Op move = laptop.Move("p", add.entries[0].entry_id, "k");
+    Op move = laptop.Move("p", add.entries[0].entry_id, "a3");
 
     SyncState one = ApplyAll({create, add, remove, move});
     SyncState two = ApplyAll({create, add, move, remove});
@@ -118,9 +118,9 @@ TEST(SyncModel, RemoveWinsOverConcurrentMoveInEitherOrder) {
 
 TEST(SyncModel, DuplicateDeliveryChangesNothing) {
     Device phone("ana", "phone", 5);
-    std::vector<Op> ops = {phone.Create("p", "Mix"), phone.Add("p", "t1", "V"),
+    std::vector<Op> ops = {phone.Create("p", "Mix"), phone.Add("p", "t1", "a1"),
                            phone.Rename("p", "Mix 2")};
-    ops.push_back(phone.Move("p", ops[1].entries[0].entry_id, "a"));
+    ops.push_back(phone.Move("p", ops[1].entries[0].entry_id, "a0V"));
     SyncState once = ApplyAll(ops);
     SyncState twice = ApplyAll(ops);
     for (const Op& op : ops)
@@ -135,9 +135,9 @@ TEST(SyncModel, DuplicateDeliveryChangesNothing) {
 TEST(SyncModel, OutOfOrderDeliveryCompletesPlaceholders) {
     Device phone("ana", "phone", 6);
     Op create = phone.Create("p", "Mix");
-    Op add1 = phone.Add("p", "t1", "F");
-    Op add2 = phone.Add("p", "t2", "d");
-    Op move = phone.Move("p", add1.entries[0].entry_id, "x");  // t1 to the end
+    Op add1 = phone.Add("p", "t1", "a1");
+    Op add2 = phone.Add("p", "t2", "a2");
+    Op move = phone.Move("p", add1.entries[0].entry_id, "a3");  // t1 to the end
     Op rename = phone.Rename("p", "Later name");
 
     SyncState backwards = ApplyAll({rename, move, add2, add1, create});
@@ -244,7 +244,7 @@ TEST(SyncModel, PermissionsFollowOwnershipAndCollaboration) {
     ASSERT_TRUE(state.CheckOp(create, "ana").ok());
     state.Apply(create);
 
-    Op bo_add = bo.Add("p", "t1", "V");
+    Op bo_add = bo.Add("p", "t1", "a1");
     EXPECT_EQ(state.CheckOp(bo_add, "bo").error().code, ErrorCode::kForbidden);
     EXPECT_EQ(state.CheckOp(bo_add, "ana").error().code, ErrorCode::kForbidden);  // not the author
 
@@ -259,7 +259,7 @@ TEST(SyncModel, PermissionsFollowOwnershipAndCollaboration) {
         state.Apply(op);
     }
     EXPECT_TRUE(state.CheckOp(bo_add, "bo").ok());
-    Op cy_add = cy.Add("p", "t2", "W");
+    Op cy_add = cy.Add("p", "t2", "a2");
     Status refused = state.CheckOp(cy_add, "cy");
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().code, ErrorCode::kForbidden);
@@ -276,13 +276,13 @@ TEST(SyncModel, PermissionsFollowOwnershipAndCollaboration) {
 TEST(SyncModel, OpsRoundTripThroughJson) {
     Device ana("ana", "a", 15);
     Op add = ana.Make(OpKind::kAddEntries, "p");
-    add.entries = {{"e1", "t1", "V"}, {"e2", "t2", "Vk"}};
+    add.entries = {{"e1", "t1", "a1"}, {"e2", "t2", "a1k"}};
     Op save = StartOp(OpKind::kSaveTrack, "ana", &ana.clock, kT0);
     save.track_id = "t9";
     Op collab = ana.Make(OpKind::kSetCollaborative, "p");
     collab.collaborative = true;
     for (const Op& op : {ana.Create("p", "Name \"quoted\""), add, save, collab,
-                         ana.Move("p", "e1", "z1"), ana.Rename("p", "ünïcode")}) {
+                         ana.Move("p", "e1", "b01"), ana.Rename("p", "ünïcode")}) {
         Result<Json> text = ParseJson(ToJson(op).dump());
         ASSERT_TRUE(text.ok());
         Result<Op> back = OpFromJson(*text);
@@ -295,7 +295,7 @@ TEST(SyncModel, MalformedOpsAreErrorsNamingTheOp) {
     const char* cases[] = {
         R"([1,2])",
         R"({"id":"x1","kind":"teleport","author":"a","stamp":{"ms":1,"c":0,"node":"n"}})",
-        R"({"id":"x2","kind":"move","author":"a","playlist":"p","entry":"e","key":"a0",
+        R"({"id":"x2","kind":"move","author":"a","playlist":"p","entry":"e","key":"a1V0",
             "stamp":{"ms":1,"c":0,"node":"n"}})",
         R"({"id":"x3","kind":"add","author":"a","playlist":"p","entries":[{"id":"e"}],
             "stamp":{"ms":1,"c":0,"node":"n"}})",
@@ -330,8 +330,8 @@ TEST(SyncModel, StampCounterIsCheckedWhateverItsJsonIntegerType) {
 TEST(SyncModel, TombstonesOlderThanWatermarkAreCollected) {
     Device ana("ana", "a", 16);
     Op create = ana.Create("p", "Mix");
-    Op add = ana.Add("p", "t1", "V");
-    Op keep = ana.Add("p", "t2", "W");
+    Op add = ana.Add("p", "t1", "a1");
+    Op keep = ana.Add("p", "t2", "a2");
     Op remove = ana.Remove("p", add.entries[0].entry_id);
     SyncState state = ApplyAll({create, add, keep, remove});
     EXPECT_EQ(state.CollectTombstones(remove.stamp), 0u);  // not older than the watermark

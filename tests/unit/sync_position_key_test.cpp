@@ -20,18 +20,22 @@ size_t LongestKey(const std::vector<std::string>& keys) {
 }
 
 TEST(PositionKey, ValidityRules) {
-    EXPECT_TRUE(IsValidPositionKey("V"));
-    EXPECT_TRUE(IsValidPositionKey("0z9"));
+    EXPECT_TRUE(IsValidPositionKey("a0"));  // integer 0, no fraction
+    EXPECT_TRUE(IsValidPositionKey("a0V"));
+    EXPECT_TRUE(IsValidPositionKey("b0z9"));  // two-digit integer
+    EXPECT_TRUE(IsValidPositionKey("Zz"));    // the integer just below "a0"
     EXPECT_FALSE(IsValidPositionKey(""));
-    EXPECT_FALSE(IsValidPositionKey("V0"));  // no room below it
+    EXPECT_FALSE(IsValidPositionKey("b0"));    // integer part too short
+    EXPECT_FALSE(IsValidPositionKey("a0V0"));  // no room below it
     EXPECT_FALSE(IsValidPositionKey("a-b"));
+    EXPECT_FALSE(IsValidPositionKey("A" + std::string(26, '0')));  // nothing below it
 }
 
 TEST(PositionKey, BetweenRejectsBadBounds) {
     PositionKeyGenerator keys(1);
-    EXPECT_EQ(keys.Between("W", "V").error().code, ErrorCode::kInvalidArgument);
-    EXPECT_EQ(keys.Between("V", "V").error().code, ErrorCode::kInvalidArgument);
-    EXPECT_EQ(keys.Between("V0", "").error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(keys.Between("a2", "a1").error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(keys.Between("a1", "a1").error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(keys.Between("a1V0", "").error().code, ErrorCode::kInvalidArgument);
 }
 
 TEST(PositionKey, RandomInsertsAlwaysFindRoomAndStayShort) {
@@ -61,14 +65,14 @@ TEST(PositionKey, AppendAndPrependRunsGrowSlowly) {
         list.insert(list.begin(), *keys.Between("", list.front()));
     EXPECT_TRUE(std::is_sorted(list.begin(), list.end()));
     EXPECT_EQ(std::adjacent_find(list.begin(), list.end()), list.end());
-    // About one digit per 30 appends or prepends in a row.
-    EXPECT_LE(LongestKey(list), 40u);
+    // The integer part grows with log62 of the run length.
+    EXPECT_LE(LongestKey(list), 4u);
 }
 
 TEST(PositionKey, RepeatedInsertAtOneSpotStaysShort) {
     // Always inserting right after the first entry halves the same gap.
     PositionKeyGenerator keys(4);
-    std::string first = "F", last = "d";
+    std::string first = "a1", last = "a5";
     std::string after = last;
     for (int i = 0; i < 200; ++i) {
         Result<std::string> key = keys.Between(first, after);
@@ -80,13 +84,13 @@ TEST(PositionKey, RepeatedInsertAtOneSpotStaysShort) {
 
 TEST(PositionKey, ManyBetweenIsSortedInsideTheGapAndShort) {
     PositionKeyGenerator keys(5);
-    Result<std::vector<std::string>> bulk = keys.ManyBetween("F", "G", 1000);
+    Result<std::vector<std::string>> bulk = keys.ManyBetween("a1", "a2", 1000);
     ASSERT_TRUE(bulk.ok());
     ASSERT_EQ(bulk->size(), 1000u);
     EXPECT_TRUE(std::is_sorted(bulk->begin(), bulk->end()));
     EXPECT_EQ(std::adjacent_find(bulk->begin(), bulk->end()), bulk->end());
-    EXPECT_GT(bulk->front(), "F");
-    EXPECT_LT(bulk->back(), "G");
+    EXPECT_GT(bulk->front(), "a1");
+    EXPECT_LT(bulk->back(), "a2");
     EXPECT_LE(LongestKey(*bulk), 6u);
 }
 
@@ -94,7 +98,7 @@ TEST(PositionKey, ConcurrentGeneratorsRarelyCollide) {
     int collisions = 0;
     for (uint64_t seed = 0; seed < 1000; ++seed) {
         PositionKeyGenerator a(seed * 2 + 1), b(seed * 2 + 2);
-        if (*a.Between("V", "W") == *b.Between("V", "W")) ++collisions;
+        if (*a.Between("a1", "a2") == *b.Between("a1", "a2")) ++collisions;
     }
     EXPECT_LT(collisions, 100);  // about 1 in 31 by construction
 }

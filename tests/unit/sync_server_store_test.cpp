@@ -24,7 +24,7 @@ Json OpJson(const std::string& id, const std::string& kind, const std::string& p
             {"playlist", playlist},
             {"stamp", {{"ms", ms}, {"c", 0}, {"node", "dev"}}}};
     if (kind == "create" || kind == "rename") op["name"] = "name of " + id;
-    if (kind == "add") op["entries"] = {{{"id", id + ".0"}, {"track", "t-" + id}, {"key", "V"}}};
+    if (kind == "add") op["entries"] = {{{"id", id + ".0"}, {"track", "t-" + id}, {"key", "a1"}}};
     return op;
 }
 
