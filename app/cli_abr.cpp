@@ -46,73 +46,85 @@ Result<double> PositiveNumber(const std::string& flag, const std::string& text) 
     return value;
 }
 
-// Parses one flag at args[*i]; advances *i past its values.
-Status ParseFlag(const std::vector<std::string>& args, size_t* i, AbrSimOptions* o,
-                 CliOptions* cli) {
-    const std::string& flag = args[*i];
-    auto values = [&](std::vector<std::string>* out) {
-        while (*i + 1 < args.size() && args[*i + 1].rfind("--", 0) != 0)
-            out->push_back(args[++*i]);
-    };
-    auto value = [&]() -> Result<std::string> {
-        if (*i + 1 >= args.size()) {
-            return MakeError(ErrorCode::kInvalidArgument, flag + " needs a value");
+// Reads the arguments of one flag from an argument list.
+class FlagReader {
+public:
+    FlagReader(const std::vector<std::string>& args, size_t* i)
+        : args_(args), i_(i), flag_(args[*i]) {}
+
+    const std::string& Flag() const { return flag_; }
+
+    // Every following argument up to the next flag.
+    void Values(std::vector<std::string>* out) {
+        while (*i_ + 1 < args_.size() && args_[*i_ + 1].rfind("--", 0) != 0) {
+            out->push_back(args_[++*i_]);
         }
-        return args[++*i];
-    };
-    auto number = [&](double* out) -> Status {
-        auto text = value();
-        if (!text) return text.error();
-        auto n = PositiveNumber(flag, *text);
-        if (!n) return n.error();
-        *out = *n;
-        return Status::Ok();
-    };
-    auto text_value = [&](std::string* out) -> Status {
-        auto text = value();
+    }
+
+    Result<std::string> Value() {
+        if (*i_ + 1 >= args_.size()) {
+            return MakeError(ErrorCode::kInvalidArgument, Flag() + " needs a value");
+        }
+        return args_[++*i_];
+    }
+
+    Status Text(std::string* out) {
+        auto text = Value();
         if (!text) return text.error();
         *out = *text;
         return Status::Ok();
-    };
+    }
 
-    if (flag == "--trace") return values(&o->trace_paths), Status::Ok();
-    if (flag == "--algorithm") return values(&o->algorithms), Status::Ok();
-    if (flag == "--manifest") return values(&o->manifest_paths), Status::Ok();
-    if (flag == "--json") return cli->json = true, Status::Ok();
-    if (flag == "--scale") return number(&o->scale);
-    if (flag == "--max-buffer") return number(&o->config.max_buffer_seconds);
-    if (flag == "--track-seconds") return number(&o->track_seconds);
-    if (flag == "--summary") return text_value(&o->summary_path);
-    if (flag == "--plot") return text_value(&o->plot_path);
-    if (flag == "--plot-trace") return text_value(&o->plot_trace_path);
-    if (flag == "--rtt-ms") {
-        double ms = 0.0;
-        Status s = number(&ms);
-        o->config.request_latency_seconds = ms / 1000.0;
-        return s;
-    }
-    if (flag == "--seed") {
-        double seed = 0.0;
-        Status s = number(&seed);
-        o->seed = static_cast<uint64_t>(seed);
-        return s;
-    }
-    if (flag == "--tier") {
-        auto text = value();
+    // A positive number, scaled by factor (e.g. milliseconds to seconds).
+    template <typename T>
+    Status Number(T* out, double factor = 1.0) {
+        auto text = Value();
         if (!text) return text.error();
+        auto n = PositiveNumber(Flag(), *text);
+        if (!n) return n.error();
+        *out = static_cast<T>(*n * factor);
+        return Status::Ok();
+    }
+
+private:
+    const std::vector<std::string>& args_;
+    size_t* i_;
+    std::string flag_;
+};
+
+Status ParseTierAndQuality(FlagReader& reader, AbrSimOptions* o) {
+    auto text = reader.Value();
+    if (!text) return text.error();
+    if (reader.Flag() == "--tier") {
         auto tier = TierFromName(*text);
         if (!tier) return MakeError(ErrorCode::kInvalidArgument, "--tier is free or premium");
         o->tier = *tier;
         return Status::Ok();
     }
-    if (flag == "--quality") {
-        auto text = value();
-        if (!text) return text.error();
-        auto quality = abr::ParseQualitySetting(*text);
-        if (!quality) return quality.error();
-        o->quality = *quality;
-        return Status::Ok();
-    }
+    auto quality = abr::ParseQualitySetting(*text);
+    if (!quality) return quality.error();
+    o->quality = *quality;
+    return Status::Ok();
+}
+
+// Parses the flag at args[*i]; advances *i past its values.
+Status ParseFlag(const std::vector<std::string>& args, size_t* i, AbrSimOptions* o,
+                 CliOptions* cli) {
+    FlagReader reader(args, i);
+    const std::string& flag = reader.Flag();
+    if (flag == "--trace") return reader.Values(&o->trace_paths), Status::Ok();
+    if (flag == "--algorithm") return reader.Values(&o->algorithms), Status::Ok();
+    if (flag == "--manifest") return reader.Values(&o->manifest_paths), Status::Ok();
+    if (flag == "--json") return cli->json = true, Status::Ok();
+    if (flag == "--scale") return reader.Number(&o->scale);
+    if (flag == "--max-buffer") return reader.Number(&o->config.max_buffer_seconds);
+    if (flag == "--track-seconds") return reader.Number(&o->track_seconds);
+    if (flag == "--rtt-ms") return reader.Number(&o->config.request_latency_seconds, 1e-3);
+    if (flag == "--seed") return reader.Number(&o->seed);
+    if (flag == "--summary") return reader.Text(&o->summary_path);
+    if (flag == "--plot") return reader.Text(&o->plot_path);
+    if (flag == "--plot-trace") return reader.Text(&o->plot_trace_path);
+    if (flag == "--tier" || flag == "--quality") return ParseTierAndQuality(reader, o);
     return MakeError(ErrorCode::kInvalidArgument, "unknown option '" + flag + "'");
 }
 
@@ -204,20 +216,7 @@ std::vector<abr::PlannedTrack> SessionFor(const AbrSimOptions& o,
     if (manifests.empty()) {
         return abr::SyntheticSession({}, total, o.track_seconds, SeedFor(trace.name, o.seed));
     }
-    std::vector<abr::PlannedTrack> tracks;
-    double covered = 0.0;
-    for (size_t n = 0; covered < total; ++n) {
-        abr::PlannedTrack track = manifests[n % manifests.size()];
-        std::vector<abr::PlannedChunk> kept;
-        for (const abr::PlannedChunk& c : track.chunks) {
-            if (covered >= total) break;
-            kept.push_back(c);
-            covered += c.seconds;
-        }
-        track.chunks = std::move(kept);
-        tracks.push_back(std::move(track));
-    }
-    return tracks;
+    return abr::RepeatTracks(manifests, total);
 }
 
 Json ResultEvent(const abr::SimulationResult& r, double scale) {

@@ -183,6 +183,30 @@ double SessionQoe(const SimulationResult& result, const QoeWeights& weights) {
     return total / result.played_seconds;
 }
 
+std::vector<PlannedTrack> RepeatTracks(const std::vector<PlannedTrack>& tracks,
+                                       double total_seconds) {
+    std::vector<PlannedTrack> session;
+    double audio = 0.0;
+    for (const PlannedTrack& t : tracks)
+        audio += t.DurationSeconds();
+    if (audio <= 0.0) return session;  // nothing would ever cover the total
+
+    double covered = 0.0;
+    for (size_t n = 0; covered < total_seconds; ++n) {
+        PlannedTrack track = tracks[n % tracks.size()];
+        if (track.chunks.empty()) continue;
+        std::vector<PlannedChunk> kept;
+        for (const PlannedChunk& c : track.chunks) {
+            if (covered >= total_seconds) break;
+            kept.push_back(c);
+            covered += c.seconds;
+        }
+        track.chunks = std::move(kept);
+        session.push_back(std::move(track));
+    }
+    return session;
+}
+
 std::vector<PlannedTrack> SyntheticSession(const SyntheticModel& model, double total_seconds,
                                            double track_seconds, uint64_t seed) {
     std::vector<PlannedTrack> tracks;

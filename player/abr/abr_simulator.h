@@ -75,6 +75,11 @@ SimulationResult Simulate(AbrController& controller, const BandwidthTrace& trace
 // The linear QoE of a finished session, per second of audio played.
 double SessionQoe(const SimulationResult& result, const QoeWeights& weights);
 
+// The tracks in turn, over and over, until their chunks cover total_seconds;
+// the last track is cut after the chunk that reaches it. Empty for no tracks.
+std::vector<PlannedTrack> RepeatTracks(const std::vector<PlannedTrack>& tracks,
+                                       double total_seconds);
+
 // Synthetic tracks of track_seconds each, back to back, covering at least
 // total_seconds; the last one is cut to fit. Seeds are derived from seed.
 std::vector<PlannedTrack> SyntheticSession(const SyntheticModel& model, double total_seconds,

@@ -193,6 +193,20 @@ TEST(PlanFromManifest, CutsAlongTheLowestVariantAndInterpolatesTheOthers) {
     EXPECT_FALSE(PlanFromManifest(empty).ok());
 }
 
+TEST(RepeatTracks, PlaysTheTracksInTurnAndCutsTheLast) {
+    // 6 s and 4 s tracks (and one without audio) to cover 21 s:
+    // 6 + 4 + 6 + 4 = 20 s, then one 2 s chunk of the first track again.
+    const auto session =
+        RepeatTracks({EvenTrack({96}, 3, 0), PlannedTrack{}, EvenTrack({96}, 2, 0)}, 21.0);
+    ASSERT_EQ(session.size(), 5u);
+    EXPECT_EQ(session[0].chunks.size(), 3u);
+    EXPECT_EQ(session[1].chunks.size(), 2u);
+    EXPECT_EQ(session[2].chunks.size(), 3u);
+    EXPECT_EQ(session[3].chunks.size(), 2u);
+    EXPECT_EQ(session[4].chunks.size(), 1u);
+    EXPECT_TRUE(RepeatTracks({PlannedTrack{}}, 10.0).empty());
+}
+
 TEST(SyntheticTrack, SameSeedSameSizesAndMeanNearNominal) {
     const SyntheticModel model;
     const PlannedTrack a = SyntheticTrack(model, 600.0, 7, "a");
