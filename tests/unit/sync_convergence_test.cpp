@@ -279,8 +279,9 @@ Op Schedule::EditPlaylist(Replica& r, const Playlist& p) {
         return op;
     }
     if (action < 8) {
-        Op op = Start(r, OpKind::kRename, p.id());
-        op.name = r.user + "'s name " + std::to_string(Below(rng_, 100));
+        const bool rename = Chance(rng_, 0.6);
+        Op op = Start(r, rename ? OpKind::kRename : OpKind::kDescribe, p.id());
+        (rename ? op.name : op.description) = r.user + " wrote " + std::to_string(Below(rng_, 100));
         return op;
     }
     if (action < 9) {
