@@ -72,7 +72,8 @@ public:
     Result<std::optional<AuthUser>> CheckPassword(const std::string& name,
                                                   const std::string& password);
 
-    // Tokens are stored as their SHA-256, never in clear.
+    // Tokens are stored as their SHA-256, never in clear. StoreToken also
+    // deletes the tokens that have expired.
     Status StoreToken(const std::string& token, const std::string& user, int64_t expires_unix);
     Result<std::optional<AuthUser>> UserForToken(const std::string& token, int64_t now_unix);
 

@@ -68,6 +68,10 @@ Result<std::optional<AuthUser>> ServerDatabase::CheckPassword(const std::string&
 Status ServerDatabase::StoreToken(const std::string& token, const std::string& user,
                                   int64_t expires_unix) {
     std::lock_guard<std::mutex> lock(mu_);
+    // Expired tokens are dropped as new ones are issued, so the table stays small.
+    Statement prune(db_, "DELETE FROM tokens WHERE expires_at <= ?1");
+    Status pruned = prune.Bind(1, NowUnix()).Run();
+    if (!pruned.ok()) return pruned;
     Statement s(db_,
                 "INSERT INTO tokens (token_sha256, user, created_at, expires_at) "
                 "VALUES (?1, ?2, ?3, ?4)");
