@@ -214,7 +214,7 @@ void IngestBatch(std::vector<SourceJob*>& batch, int workers, ServerDatabase* db
         if (!job->error.empty()) {
             ++summary->failed;
             err << "failed " << job->path << ": " << job->error << "\n";
-            LOG_WARN(kLog, "cannot ingest " << log::Quote(job->path) << ": " << job->error);
+            LOG_INFO(kLog, "cannot ingest " << log::Quote(job->path) << ": " << job->error);
         } else if (job->unchanged) {
             ++summary->unchanged;
             out << "unchanged " << job->path << ": " << job->track.id << " v" << job->track.version
