@@ -229,7 +229,7 @@ void MainWindow::updatePlaybackLabels() {
     state_label_->setText(StateText(player_->state()));
     session_->catalog()->setPlayingTrackId(
         player_->hasTrack() ? QString::fromStdString(player_->currentTrack().id) : QString());
-    if (player_->kbps() <= 0) {
+    if (player_->kbps() <= 0 || player_->state() == PlayerController::State::kError) {
         stream_label_->clear();
         return;
     }

@@ -1,5 +1,6 @@
 #include "ui/player_controller.h"
 
+#include <QRegularExpression>
 #include <algorithm>
 
 #include "core/log.h"
@@ -15,6 +16,13 @@ constexpr qint64 kSeekSettleMs = 400;
 
 qint64 SamplesToMs(int64_t samples, int rate) {
     return rate > 0 ? static_cast<qint64>(samples * 1000 / rate) : 0;
+}
+
+// Engine messages name the signed CDN URL; the log keeps it, the window
+// shows the reason only.
+QString WithoutUrls(QString message) {
+    static const QRegularExpression kUrl(QStringLiteral(R"(\s*\(?https?://[^\s)]*\)?)"));
+    return message.remove(kUrl).trimmed();
 }
 
 }  // namespace
@@ -201,7 +209,9 @@ void PlayerController::handleEvent(const player::PlayerEvent& event) {
         case Kind::kError:
             LOG_WARN(kLogCategory,
                      "playback of " << log::Quote(event.track_id) << " failed: " << event.message);
-            emit errorOccurred(tr("Playback error: %1").arg(QString::fromStdString(event.message)));
+            emit errorOccurred(tr("Playback of “%1” stopped: %2")
+                                   .arg(QString::fromStdString(currentTrack().title),
+                                        WithoutUrls(QString::fromStdString(event.message))));
             break;
         case Kind::kFirstAudio: break;
     }
