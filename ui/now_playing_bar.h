@@ -29,7 +29,7 @@ public:
 
 signals:
     // The listener moved the position slider (drag released, click or key);
-    // the bar has already forwarded it to the player's seekMs().
+    // the bar also forwards it to the player's seekMs().
     void seekRequested(qint64 position_ms);
 
 private:
