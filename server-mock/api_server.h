@@ -37,8 +37,10 @@ public:
     Result<int> Bind(int port);
     // Serves until Stop(); call on the thread that should run the accept loop.
     bool Listen() { return http_.listen_after_bind(); }
-    // Thread-safe; makes Listen() return.
+    // Thread-safe; makes Listen() return. Has no effect before the accept
+    // loop runs, so wait for running() first.
     void Stop() { http_.stop(); }
+    bool running() const { return http_.is_running(); }
 
     // --- Seam for other route modules -----------------------------------
     using AuthedHandler =

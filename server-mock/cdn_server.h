@@ -23,7 +23,9 @@ public:
     // Binds 127.0.0.1:port (0 picks one); returns the port or kIo.
     Result<int> Bind(int port);
     bool Listen() { return http_.listen_after_bind(); }
-    void Stop() { http_.stop(); }  // thread-safe
+    // Thread-safe; has no effect before the accept loop runs (see running()).
+    void Stop() { http_.stop(); }
+    bool running() const { return http_.is_running(); }
 
 private:
     void Serve(const httplib::Request& request, httplib::Response& response);

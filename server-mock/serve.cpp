@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <thread>
@@ -108,6 +109,11 @@ Status RunServe(const ServeOptions& options) {
     std::atomic<bool> stopping{false};
     std::thread cdn_thread = ListenThread([&cdn] { return cdn.Listen(); }, &stopping);
     std::thread api_thread = ListenThread([&api] { return api.Listen(); }, &stopping);
+    // httplib ignores stop() until its accept loop runs, so a signal arriving
+    // earlier would leave the loops running forever.
+    for (int i = 0; i < 5000 && !(api.running() && cdn.running()); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     PrintBanner(api_url, cdn_url, db->get());
 
     int signal_number = 0;

@@ -243,6 +243,34 @@ TEST_F(ServerCdnTest, LoginRejectsBadPasswordsAndMalformedBodies) {
     EXPECT_NE(malformed->body.find("malformed JSON"), std::string::npos);
 }
 
+TEST(ServerLifecycleTest, BannerNamesTheDemoUsersAndSigtermStopsCleanly) {
+    TempDir dir;
+    auto server = ServerProcess::Start(dir.Join("data"));
+    ASSERT_TRUE(server.ok()) << server.error().message;
+    EXPECT_EQ((*server)->api_url().rfind("http://127.0.0.1:", 0), 0u);
+    EXPECT_EQ((*server)->cdn_url().rfind("http://127.0.0.1:", 0), 0u);
+    EXPECT_NE((*server)->api_url(), (*server)->cdn_url());
+    std::vector<std::string> lines(4);
+    for (std::string& line : lines)
+        ASSERT_TRUE((*server)->process().ReadLine(&line, 5000));
+    EXPECT_EQ(lines[0], "user: demo (password demo, premium tier)");
+    EXPECT_EQ(lines[1], "user: free (password free, free tier)");
+    EXPECT_EQ(lines[2], "log in: tonearm-cli --server " + (*server)->api_url() +
+                            " login --user demo --password demo");
+    EXPECT_EQ(lines[3], "catalog: 0 tracks");
+    EXPECT_EQ((*server)->Stop(), 0);
+}
+
+TEST(ServerLifecycleTest, NoDemoUsersMeansNoDemoLogin) {
+    TempDir dir;
+    auto server = ServerProcess::Start(dir.Join("data"), {"--no-demo-users"});
+    ASSERT_TRUE(server.ok()) << server.error().message;
+    ApiClient api((*server)->api_url());
+    auto login = api.Login("demo", "demo");
+    ASSERT_FALSE(login.ok());
+    EXPECT_EQ(login.error().code, ErrorCode::kUnauthorized);
+}
+
 TEST(ServerFaultTest, LatencyDelaysEveryCdnResponse) {
     TempDir dir;
     const std::string source = dir.Join("short.ogg");
