@@ -238,6 +238,8 @@ Result<Json> ParseJson(const std::string& text) {
     } catch (const Json::parse_error& e) {
         return MakeError(ErrorCode::kCorrupt,
                          "malformed JSON at byte " + std::to_string(e.byte) + ": " + e.what());
+    } catch (const Json::exception& e) {  // e.g. out_of_range for a number like 1e999999
+        return MakeError(ErrorCode::kCorrupt, std::string("unreadable JSON: ") + e.what());
     }
 }
 
