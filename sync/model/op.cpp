@@ -37,6 +37,35 @@ bool UsesUser(OpKind k) {
            k == OpKind::kUnfollow;
 }
 
+// True if text is well-formed UTF-8 (JSON output requires it).
+bool IsUtf8(const std::string& text) {
+    for (size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const size_t length = c < 0x80           ? 1
+                              : (c >> 5) == 0x6  ? 2
+                              : (c >> 4) == 0xE  ? 3
+                              : (c >> 3) == 0x1E ? 4
+                                                 : 0;
+        if (length == 0 || i + length > text.size()) return false;
+        for (size_t k = 1; k < length; ++k) {
+            if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+        }
+        i += length;
+    }
+    return true;
+}
+
+bool AllUtf8(const Op& op) {
+    for (const std::string* field : {&op.id, &op.author, &op.playlist_id, &op.entry_id, &op.name,
+                                     &op.description, &op.user, &op.track_id, &op.stamp.node}) {
+        if (!IsUtf8(*field)) return false;
+    }
+    for (const NewEntry& e : op.entries) {
+        if (!IsUtf8(e.entry_id) || !IsUtf8(e.track_id)) return false;
+    }
+    return true;
+}
+
 Error Invalid(const std::string& op_id, const std::string& what) {
     return MakeError(ErrorCode::kProtocol, "op '" + op_id + "': " + what);
 }
@@ -146,6 +175,7 @@ Json ToJson(const Op& op) {
 
 Status CheckOpShape(const Op& op) {
     if (op.id.empty()) return MakeError(ErrorCode::kProtocol, "op without an id");
+    if (!AllUtf8(op)) return MakeError(ErrorCode::kProtocol, "op with text that is not UTF-8");
     if (op.author.empty()) return Invalid(op.id, "no author");
     if (op.stamp.node.empty()) return Invalid(op.id, "no stamp");
     if (!IsLibraryOp(op.kind) && op.playlist_id.empty()) return Invalid(op.id, "no playlist");

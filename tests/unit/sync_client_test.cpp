@@ -203,6 +203,30 @@ TEST_F(SyncClientTest, FollowerAndStrangerCannotWrite) {
     EXPECT_TRUE(Tracks(*cy, p).empty());
 }
 
+TEST_F(SyncClientTest, PlaylistViewsAreOnlyForReaders) {
+    auto ana = Device("ana", "ana");
+    const std::string p = ana->CreatePlaylist("Views")->playlist_id;
+    ASSERT_TRUE(ana->AddTracks(p, {"t1", "t2"}).ok());
+    SyncNow(ana.get(), "ana");
+    auto get = [&](const std::string& user, const std::string& path) {
+        HttpClient http;
+        HttpRequest request;
+        request.url = base_url_ + path;
+        request.headers = {{"Authorization", "Bearer token-" + user}};
+        Result<HttpResponse> response = http.Perform(request);
+        EXPECT_TRUE(response.ok());
+        return *response;
+    };
+    HttpResponse mine = get("ana", "/v1/playlists");
+    ASSERT_EQ(mine.status, 200);
+    Json listed = *ParseJson(mine.body);
+    ASSERT_EQ(listed["playlists"].size(), 1u);
+    EXPECT_EQ(listed["playlists"][0]["entries"].size(), 2u);
+    EXPECT_TRUE((*ParseJson(get("bo", "/v1/playlists").body))["playlists"].empty());
+    EXPECT_EQ(get("ana", "/v1/playlists/" + p).status, 200);
+    EXPECT_EQ(get("bo", "/v1/playlists/" + p).status, 404);
+}
+
 TEST_F(SyncClientTest, PushRetriedAfterALostAnswerIsNotDuplicated) {
     auto ana = Device("ana", "ana");
     const std::string p = ana->CreatePlaylist("Mix")->playlist_id;

@@ -1,6 +1,7 @@
 // Hand-picked merge cases for the playlist model: concurrent edits, delivery
 // order and repetition, clocks that jump or run ahead, and the JSON form.
 #include <algorithm>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -315,6 +316,37 @@ TEST(SyncModel, MalformedOpsAreErrorsNamingTheOp) {
         }
         ++index;
     }
+}
+
+TEST(SyncModel, TextThatIsNotUtf8IsRefused) {
+    Device ana("ana", "a", 20);
+    Op rename = ana.Rename("p", "caf\xc3");  // cut in the middle of a character
+    EXPECT_EQ(CheckOpShape(rename).error().code, ErrorCode::kProtocol);
+    rename.name = "caf\xc3\xa9";
+    EXPECT_TRUE(CheckOpShape(rename).ok());
+}
+
+TEST(SyncModel, MutatedOpJsonNeverThrows) {
+    Device ana("ana", "a", 19);
+    Op add = ana.Make(OpKind::kAddEntries, "p");
+    add.entries = {{"e1", "t1", "a1"}, {"e2", "t2", "a1k"}};
+    const std::vector<std::string> seeds = {ToJson(add).dump(), ToJson(ana.Create("p", "x")).dump(),
+                                            ToJson(ana.Move("p", "e1", "b01")).dump()};
+    std::mt19937 rng(3);
+    const std::string alphabet = "{}[]\":,0-9aZ\\ .e";
+    int parsed = 0;
+    for (int i = 0; i < 20000; ++i) {
+        std::string text = seeds[rng() % seeds.size()];
+        for (int edits = 1 + static_cast<int>(rng() % 3); edits > 0; --edits) {
+            text[rng() % text.size()] = alphabet[rng() % alphabet.size()];
+        }
+        Result<Json> json = ParseJson(text);
+        if (!json.ok()) continue;
+        ++parsed;
+        Result<Op> op = OpFromJson(*json);  // must return, never throw
+        if (op.ok()) EXPECT_TRUE(CheckOpShape(*op).ok());
+    }
+    EXPECT_GT(parsed, 1000);
 }
 
 TEST(SyncModel, StampCounterIsCheckedWhateverItsJsonIntegerType) {
