@@ -149,6 +149,27 @@ TEST_F(SyncCliTest, TwoDevicesEditOfflineAndConverge) {
     EXPECT_EQ(listed[0]["entry_count"], 3);
 }
 
+TEST_F(SyncCliTest, ServerRestartKeepsPlaylistsForAFreshDevice) {
+    Login(phone_, "demo", "demo");
+    const std::string p = Cli(phone_, {"playlist", "create", "Kept"})[0]["playlist"];
+    Cli(phone_, {"playlist", "add", p, "t1", "t2"});
+    Cli(phone_, {"playlist", "describe", p, "survives restarts"});
+    Cli(phone_, {"sync"});
+
+    EXPECT_EQ(server_->Stop(), 0);
+    auto restarted = testing::ServerProcess::Start(data_.path());
+    ASSERT_TRUE(restarted.ok()) << restarted.error().message;
+    server_ = std::move(*restarted);
+
+    Login(laptop_, "demo", "demo");
+    std::vector<Json> synced = Cli(laptop_, {"sync"});
+    ASSERT_EQ(synced.size(), 1u);
+    EXPECT_EQ(synced[0]["pulled"], 3);
+    EXPECT_EQ(Show(laptop_, p), (std::vector<std::string>{"t1", "t2"}));
+    std::vector<Json> shown = Cli(laptop_, {"playlist", "show", p});
+    EXPECT_EQ(shown.at(0)["description"], "survives restarts");
+}
+
 TEST_F(SyncCliTest, FollowerAndStrangerEditsAreRefused) {
     Login(phone_, "demo", "demo");
     Login(follower_, "free", "free");
