@@ -178,7 +178,9 @@ int64_t PlaylistStore::GrantSeqLocked(const std::string& user,
 ChangeSet PlaylistStore::ChangesFor(const std::string& user, int64_t cursor, size_t limit) {
     std::lock_guard<std::mutex> lock(mu_);
     ChangeSet changes;
-    changes.cursor = std::max<int64_t>(0, std::min<int64_t>(cursor, log_.size()));
+    // A cursor past the end comes from another (or a wiped) store: start over.
+    const int64_t size = static_cast<int64_t>(log_.size());
+    changes.cursor = cursor < 0 || cursor > size ? 0 : cursor;
     const int64_t start = changes.cursor;
     for (size_t i = static_cast<size_t>(start); i < log_.size(); ++i) {
         if (changes.ops.size() >= limit) {

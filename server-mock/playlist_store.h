@@ -58,6 +58,7 @@ public:
     // log order. A playlist user gained access to after cursor (by creating,
     // being shared or following it) comes with its whole earlier history, so
     // a fresh device (cursor 0) or a new collaborator gets the current state.
+    // A cursor beyond the log (a store that was wiped) counts as 0.
     ChangeSet ChangesFor(const std::string& user, int64_t cursor, size_t limit);
 
     // Blocks up to timeout_ms until user has changes after cursor; returns

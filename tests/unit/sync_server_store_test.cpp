@@ -46,6 +46,8 @@ TEST(PlaylistStore, StateSurvivesRestartAndRetriesAreNotDuplicated) {
     ChangeSet all = (*store)->ChangesFor("ana", 0, 100);
     EXPECT_EQ(all.ops.size(), 2u);
     EXPECT_EQ(all.cursor, 2);
+    EXPECT_EQ((*store)->ChangesFor("ana", 2, 100).ops.size(), 0u);
+    EXPECT_EQ((*store)->ChangesFor("ana", 999, 100).ops.size(), 2u);  // from a wiped store
     Result<Json> view = (*store)->PlaylistView("ana", "p");
     ASSERT_TRUE(view.ok());
     EXPECT_EQ((*view)["entries"].size(), 1u);
