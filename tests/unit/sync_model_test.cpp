@@ -344,7 +344,9 @@ TEST(SyncModel, MutatedOpJsonNeverThrows) {
         if (!json.ok()) continue;
         ++parsed;
         Result<Op> op = OpFromJson(*json);  // must return, never throw
-        if (op.ok()) EXPECT_TRUE(CheckOpShape(*op).ok());
+        if (op.ok()) {
+            EXPECT_TRUE(CheckOpShape(*op).ok());
+        }
     }
     EXPECT_GT(parsed, 1000);
 }
