@@ -3,6 +3,7 @@
 // same decoded audio, in the same run.
 //
 //   ingest_bench [--tracks N] [--smoke]
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
