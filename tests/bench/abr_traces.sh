@@ -4,12 +4,14 @@
 # markdown table of mean QoE, rebuffering and bitrate per algorithm.
 #
 # usage: tests/bench/abr_traces.sh [BUILD_DIR] [TRACE_DIR] [--smoke]
-#   BUILD_DIR defaults to ./build, TRACE_DIR to /work/shared/data/bandwidth-traces/oboe.
+#   BUILD_DIR defaults to ./build; TRACE_DIR to the Oboe traces in the shared data
+#   folder beside the checkout (../shared/data/bandwidth-traces/oboe).
 #   --smoke runs one scale over the first five traces (a quick check).
 set -euo pipefail
 
 build_dir=${1:-build}
-trace_dir=${2:-/work/shared/data/bandwidth-traces/oboe}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+trace_dir=${2:-$root/../shared/data/bandwidth-traces/oboe}
 cli="$build_dir/app/tonearm-cli"
 scales=(0.1 0.2 0.3)
 traces=("$trace_dir")
