@@ -6,6 +6,10 @@
 
 #include "core/wire.h"
 
+namespace tonearm::player {
+class AudioCache;
+}
+
 namespace tonearm::cli {
 
 struct CliOptions {
@@ -37,6 +41,15 @@ int RunPlaylist(const CliOptions& options,
 int RunLibrary(const CliOptions& options,
                const std::vector<std::string>& args);                          // cli_playlists.cpp
 int RunSync(const CliOptions& options, const std::vector<std::string>& args);  // cli_playlists.cpp
+
+// The offline commands (cli_offline.cpp) and the cache commands (cli_cache.cpp).
+int RunOffline(const CliOptions& options, const std::vector<std::string>& args);
+int RunCache(const CliOptions& options, const std::vector<std::string>& args);
+// The audio cache folder: <profile>/cache with --profile, else the
+// platform's cache folder (player::DefaultCacheDir). cli_cache.cpp.
+std::string CacheDir(const CliOptions& options);
+// Prints the cache's status event; returns an exit code. cli_cache.cpp.
+int PrintCacheStatus(const CliOptions& options, player::AudioCache& cache);
 
 // The session token saved by `login` in the profile, or "" when logged out.
 std::string LoadToken(const CliOptions& options);

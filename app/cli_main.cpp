@@ -36,10 +36,14 @@ void PrintUsage() {
         "  play TRACK [--seconds N] [--quality 96|160|320] [--volume V] [--seek S]\n"
         "                                stream a track to the default audio device\n"
         "  playlists | playlist ... | library ... | sync   playlists and sync\n"
+        "  offline pin PLAYLIST|TRACK [--quality Q] | unpin ID | status | refresh\n"
+        "                                keep audio for offline play\n"
+        "  cache status | clear [--all] | set-limit BYTES|default   the audio cache\n"
         "  abr-sim --trace FILE... --scale S [--algorithm NAME...]  replay traces\n"
         "\n"
         "--profile defaults to $XDG_CONFIG_HOME/tonearm (or ~/.config/tonearm).\n"
-        "--server defaults to the server of the saved session.\n",
+        "--server defaults to the server of the saved session.\n"
+        "The audio cache is <profile>/cache with --profile, else $XDG_CACHE_HOME/tonearm.\n",
         stderr);
 }
 
@@ -60,7 +64,8 @@ const std::map<std::string, Command>& Commands() {
         {"login", RunLogin},     {"logout", RunLogout},       {"tracks", RunTracks},
         {"search", RunSearch},   {"manifest", RunManifest},   {"play", RunPlay},
         {"abr-sim", RunAbrSim},  {"playlists", RunPlaylists}, {"playlist", RunPlaylist},
-        {"library", RunLibrary}, {"sync", RunSync},
+        {"library", RunLibrary}, {"sync", RunSync},           {"offline", RunOffline},
+        {"cache", RunCache},
     };
     return commands;
 }

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "app/cli_session.h"
+#include "player/audio_cache.h"
 #include "player/playback_session.h"
 
 namespace tonearm::cli {
@@ -134,6 +135,16 @@ int RunPlay(const CliOptions& options, const std::vector<std::string>& args) {
     if (!client) return PrintError(options, client.error().message);
     if (client->token().empty()) return PrintError(options, "not logged in: run login first");
     auto track = ResolveTrack(*client, play->track);
+    if (!track && track.error().code == ErrorCode::kNetwork) {
+        // Offline: the cache keeps the metadata of every pinned track.
+        auto cache = player::AudioCache::Open(CacheDir(options));
+        auto stored = cache ? (*cache)->LoadTrack(play->track) : Result<Track>(cache.error());
+        if (!stored) {
+            return PrintError(options, "cannot play: track '" + play->track +
+                                           "' is not available offline (server unreachable)");
+        }
+        track = std::move(stored);
+    }
     if (!track) return PrintError(options, "cannot play: " + track.error().message);
 
     player::PlayerConfig config;
@@ -141,6 +152,7 @@ int RunPlay(const CliOptions& options, const std::vector<std::string>& args) {
     config.token = client->token();
     config.preferred_kbps = play->quality == 0 ? 320 : play->quality;
     config.volume = play->volume;
+    config.cache_dir = CacheDir(options);
 
     EventQueue queue;
     PlaybackSession session(config, [&queue](const PlayerEvent& e) { queue.Push(e); });

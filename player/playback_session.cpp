@@ -22,7 +22,8 @@ PlayerConfig Sanitised(PlayerConfig config) {
     return config;
 }
 
-// The variant choice: the best bitrate not above preferred, else the lowest.
+}  // namespace
+
 int ChooseKbps(const Manifest& manifest, int preferred) {
     int chosen = 0;
     for (const Variant& v : manifest.variants) {
@@ -36,8 +37,6 @@ int ChooseKbps(const Manifest& manifest, int preferred) {
     }
     return chosen;
 }
-
-}  // namespace
 
 PlaybackSession::Impl::Impl(PlayerConfig config, EventSink sink)
     : config_(Sanitised(std::move(config))), sink_(std::move(sink)), token_(config_.token) {
@@ -138,9 +137,7 @@ void PlaybackSession::Impl::StartTrack(const Command& command) {
     url_refreshes_ = 0;
     SetState(PlaybackState::kBuffering);
 
-    ApiClient api(config_.api_base_url);
-    api.SetToken(token());
-    auto manifest = api.GetManifest(track_id_);
+    auto manifest = ResolveTrack();
     if (!manifest.ok()) {
         return Fail("cannot load track " + log::Quote(track_id_) + ": " + manifest.error().message);
     }
@@ -148,7 +145,6 @@ void PlaybackSession::Impl::StartTrack(const Command& command) {
         return Fail("track " + log::Quote(track_id_) + " has no playable variant");
     }
     manifest_ = std::move(manifest.value());
-    kbps_ = ChooseKbps(*manifest_, config_.preferred_kbps);
     Emit(MakeEvent(PlayerEvent::Kind::kBitrate));
 
     Status ready = PrepareOutput();
@@ -199,6 +195,7 @@ void PlaybackSession::Impl::StartPipeline(int64_t start) {
     if (cached != header_cache_.end()) params.header_pages = cached->second;
     params.ring = ring_.get();
     params.heard_sample = [this] { return HeardSample(); };
+    params.local_file = local_file_;
     pipeline_ = std::make_unique<StreamPipeline>(std::move(params));
     LOG_DEBUG(kLog,
               "streaming " << log::Quote(track_id_) << " at " << kbps_ << " kbps from " << start);

@@ -54,6 +54,12 @@ struct PlayerConfig {
     // Decoded audio needed before the device starts, and again after the
     // ring ran dry (a stall); capped at buffer_target_seconds.
     double start_buffer_seconds = 0.5;
+    // The offline cache folder (see audio_cache.h), or empty for none. With
+    // a cache, a track whose stored manifest and verified file are there
+    // plays without the network; a damaged entry is evicted and fetched
+    // again when the server answers; with the server unreachable, an
+    // uncached track fails with "not available offline".
+    std::string cache_dir;
 };
 
 struct PlaybackSnapshot {

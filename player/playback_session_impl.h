@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "core/wire.h"
+#include "player/audio_cache.h"
 #include "player/audio_output.h"
 #include "player/playback_session.h"
 #include "player/ring_buffer.h"
@@ -25,6 +26,9 @@
 namespace tonearm::player {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
+
+// The variant choice: the best bitrate not above preferred, else the lowest.
+int ChooseKbps(const Manifest& manifest, int preferred);
 
 class PlaybackSession::Impl {
 public:
@@ -56,6 +60,11 @@ private:
     void WorkerLoop();
     void Handle(const Command& command);
     void StartTrack(const Command& command);
+    // Finds the manifest of track_id_ and sets kbps_ and local_file_: the
+    // cache's verified copy when there is one, else the API's manifest for
+    // streaming (after fetching a damaged cache entry again). Worker only.
+    Result<Manifest> ResolveTrack();
+    Result<Manifest> ResolveFromCache(bool* damaged);
     Status PrepareOutput();
     void SeekTo(int64_t position);
     void StartPipeline(int64_t start);
@@ -95,6 +104,8 @@ private:
     bool paused_ = false;
     std::string track_id_;
     std::optional<Manifest> manifest_;
+    std::unique_ptr<AudioCache> cache_;              // opened at the first Play, if configured
+    std::shared_ptr<const std::string> local_file_;  // the cached file being played, or null
     int kbps_ = 0;
     std::unique_ptr<SpscRingBuffer<float>> ring_;
     std::unique_ptr<StreamPipeline> pipeline_;

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -45,6 +46,9 @@ struct PipelineParams {
     std::string header_pages;               // cached header pages of this variant, or empty
     SpscRingBuffer<float>* ring = nullptr;  // not owned; this run is its only producer
     std::function<int64_t()> heard_sample;  // position the listener has reached
+    // The whole verified file of the variant (from the cache), or null: the
+    // run then reads its ranges from here and never touches the network.
+    std::shared_ptr<const std::string> local_file;
 };
 
 class StreamPipeline {

@@ -73,6 +73,15 @@ Status StreamPipeline::FetchAudio(HttpClient& http) {
 }
 
 Status StreamPipeline::FetchRange(HttpClient& http, int64_t first, int64_t last) {
+    if (params_.local_file) {
+        const auto size = static_cast<int64_t>(params_.local_file->size());
+        if (first < 0 || last >= size || first > last) {
+            return MakeError(ErrorCode::kCorrupt, "range outside the cached file");
+        }
+        Deliver(first, params_.local_file->substr(static_cast<size_t>(first),
+                                                  static_cast<size_t>(last - first + 1)));
+        return Status::Ok();
+    }
     int64_t next = first;
     int attempts = 0;
     int refreshes = 0;

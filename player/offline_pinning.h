@@ -1,0 +1,63 @@
+// Pinning tracks for offline play: records the pins of one source (a track
+// or a playlist), stores the manifests and metadata, and downloads every
+// pinned variant whole into the AudioCache (variant_download.h).
+//
+// Replacing a source's pins unpins the tracks it no longer names: their
+// audio stays cached but becomes evictable. Blocking; runs on the caller's
+// thread; events are delivered on that thread too.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "player/audio_cache.h"
+
+namespace tonearm::player {
+
+struct PinRequest {
+    std::string source;                  // "track" or "playlist:<id>"
+    std::vector<std::string> track_ids;  // in playlist order; duplicates are pinned once
+    int kbps = 0;                        // wanted quality; 0 = the best on offer
+    std::string api_base_url;
+    std::string token;
+    const std::atomic<bool>* cancel = nullptr;  // optional
+};
+
+struct PinEvent {
+    enum class Kind { kTrackStarted, kProgress, kTrackDone, kTrackFailed };
+    Kind kind = Kind::kProgress;
+    std::string track_id;
+    int kbps = 0;
+    size_t index = 0;  // of the track among the pinned ones
+    size_t count = 0;
+    int64_t track_done = 0;
+    int64_t track_total = 0;
+    int64_t overall_done = 0;  // bytes of every pinned track on disk
+    int64_t overall_total = 0;
+    int64_t fetched = 0;  // bytes over the network for this track, this run
+    bool already_cached = false;
+    std::string message;  // kTrackFailed
+};
+
+struct PinSummary {
+    size_t tracks = 0;
+    size_t downloaded = 0;      // fetched (whole or resumed) in this run
+    size_t already_cached = 0;  // verified entries that needed nothing
+    size_t failed = 0;
+    int64_t bytes_fetched = 0;
+    int64_t bytes_total = 0;
+    std::string first_error;  // message of the first failed track
+};
+
+// Fails (before anything is pinned) when the manifests cannot be fetched or
+// the pinned audio would exceed the cache limit; a download that fails later
+// is a kTrackFailed event and counts in summary.failed, and the pins stay so
+// that the next pin of the same source resumes it.
+Result<PinSummary> PinTracks(AudioCache& cache, const PinRequest& request,
+                             const std::function<void(const PinEvent&)>& on_event);
+
+}  // namespace tonearm::player

@@ -1,0 +1,55 @@
+// Downloads one variant file whole into an AudioCache, resumably.
+//
+// The bytes go to the variant's partial file (AudioCache::PartialPath) in
+// range requests of kDownloadChunkBytes starting at what that file already
+// holds, so a download stopped by a crash, a kill or a lost network goes on
+// from there next time. Every answer passes UsableRangeBytes. When the file
+// is complete, AudioCache::CommitPartial verifies its SHA-256 and moves it to
+// its entry; a mismatch throws the partial file away and starts once more
+// from byte 0. A 403 renews the signed URL through the API (the variant must
+// stay the same). A write that fails (a full disk) removes the partial file
+// and fails with kIo; the cache holds no entry for it.
+//
+// Blocking; runs on the caller's thread. Cancellation through *cancel.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/result.h"
+#include "core/wire.h"
+#include "player/audio_cache.h"
+
+namespace tonearm::player {
+
+inline constexpr int64_t kDownloadChunkBytes = 256 << 10;
+
+struct DownloadProgress {
+    std::string track_id;
+    int kbps = 0;
+    int64_t bytes_done = 0;     // of the file, on disk
+    int64_t bytes_total = 0;    // the variant's size
+    int64_t bytes_fetched = 0;  // over the network in this call
+};
+
+struct DownloadOptions {
+    std::string api_base_url;  // for URL renewals
+    std::string token;
+    const std::atomic<bool>* cancel = nullptr;  // optional
+    // Called on the caller's thread after each chunk is on disk.
+    std::function<void(const DownloadProgress&)> progress;
+};
+
+struct DownloadOutcome {
+    bool already_cached = false;  // a verified entry existed; nothing fetched
+    int64_t bytes_fetched = 0;
+    int64_t resumed_from = 0;  // bytes the partial file held at the start
+};
+
+// manifest carries signed URLs; kbps must be one of its variants.
+Result<DownloadOutcome> DownloadVariant(AudioCache& cache, const Manifest& manifest, int kbps,
+                                        const DownloadOptions& options);
+
+}  // namespace tonearm::player
