@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "app/cli_playlist_files.h"
 #include "app/cli_session.h"
 #include "sync/replica.h"
 #include "sync/sync_client.h"
@@ -17,19 +18,6 @@ using sync::Replica;
 int UsageError(const CliOptions& options, const std::string& message) {
     PrintError(options, message);
     return kExitUsage;
-}
-
-// The signed-in user's replica in the profile folder.
-Result<std::unique_ptr<Replica>> OpenReplica(const CliOptions& options) {
-    Result<SavedSession> session = LoadSession(options);
-    if (!session.ok()) return session.error();
-    if (session->user.empty()) {
-        return MakeError(ErrorCode::kUnauthorized, "not logged in: run `tonearm-cli login` first");
-    }
-    sync::ReplicaOptions replica_options;
-    replica_options.path = options.profile_dir + "/replica.db";
-    replica_options.user = session->user;
-    return Replica::Open(replica_options);
 }
 
 Json PlaylistEvent(const sync::Playlist& p, bool with_entries) {
@@ -90,6 +78,18 @@ int Share(const CliOptions& options, Replica& replica, const std::vector<std::st
 
 }  // namespace
 
+Result<std::unique_ptr<Replica>> OpenReplica(const CliOptions& options) {
+    Result<SavedSession> session = LoadSession(options);
+    if (!session.ok()) return session.error();
+    if (session->user.empty()) {
+        return MakeError(ErrorCode::kUnauthorized, "not logged in: run `tonearm-cli login` first");
+    }
+    sync::ReplicaOptions replica_options;
+    replica_options.path = options.profile_dir + "/replica.db";
+    replica_options.user = session->user;
+    return Replica::Open(replica_options);
+}
+
 int RunPlaylists(const CliOptions& options, const std::vector<std::string>& args) {
     if (!args.empty()) return UsageError(options, "playlists takes no arguments");
     Result<std::unique_ptr<Replica>> replica = OpenReplica(options);
@@ -103,6 +103,11 @@ int RunPlaylists(const CliOptions& options, const std::vector<std::string>& args
 }
 
 int RunPlaylist(const CliOptions& options, const std::vector<std::string>& args) {
+    if (!args.empty() && (args[0] == "import" || args[0] == "export")) {
+        const std::vector<std::string> rest(args.begin() + 1, args.end());
+        return args[0] == "import" ? RunPlaylistImport(options, rest)
+                                   : RunPlaylistExport(options, rest);
+    }
     ArgList list(args, {"--description", "--at"}, {"--revoke", "--unfollow"});
     if (!list.error().empty()) return UsageError(options, list.error());
     const std::vector<std::string>& pos = list.positionals();
@@ -113,7 +118,7 @@ int RunPlaylist(const CliOptions& options, const std::vector<std::string>& args)
                           "usage: playlist create NAME [--description D] | rename ID NAME | "
                           "describe ID TEXT | add ID TRACK... [--at N] | move ID ENTRY N | "
                           "remove ID ENTRY | share ID USER [--revoke] | follow ID [--unfollow] | "
-                          "show ID");
+                          "show ID | import FILE [--name N] | export ID FILE [--format F]");
     }
     Result<std::unique_ptr<Replica>> opened = OpenReplica(options);
     if (!opened.ok()) return PrintError(options, opened.error().message);
