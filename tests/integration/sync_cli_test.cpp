@@ -149,6 +149,38 @@ TEST_F(SyncCliTest, TwoDevicesEditOfflineAndConverge) {
     EXPECT_EQ(listed[0]["entry_count"], 3);
 }
 
+TEST_F(SyncCliTest, ConcurrentReordersConvergeAndRemovalBeatsMove) {
+    Login(phone_, "demo", "demo");
+    Login(laptop_, "demo", "demo");
+    const std::string p = Cli(phone_, {"playlist", "create", "Reorder"})[0]["playlist"];
+    Cli(phone_, {"playlist", "add", p, "t1", "t2", "t3", "t4", "t5"});
+    Cli(phone_, {"sync"});
+    Cli(laptop_, {"sync"});
+
+    // Offline, each device reorders differently; the laptop removes the
+    // entry the phone moves.
+    const std::string t5 = EntryOf(phone_, p, "t5");
+    Cli(phone_, {"playlist", "move", p, t5, "0"});
+    Cli(phone_, {"playlist", "move", p, EntryOf(phone_, p, "t2"), "4"});
+    Cli(laptop_, {"playlist", "move", p, EntryOf(laptop_, p, "t1"), "4"});
+    Cli(laptop_, {"playlist", "remove", p, EntryOf(laptop_, p, "t5")});
+    EXPECT_EQ(Show(phone_, p), (std::vector<std::string>{"t5", "t1", "t3", "t4", "t2"}));
+    EXPECT_EQ(Show(laptop_, p), (std::vector<std::string>{"t2", "t3", "t4", "t1"}));
+
+    Cli(laptop_, {"sync"});
+    Cli(phone_, {"sync"});  // the phone's move of t5 is accepted, then loses
+    Cli(laptop_, {"sync"});
+    const std::vector<std::string> phone = Show(phone_, p);
+    EXPECT_EQ(Show(laptop_, p), phone);
+    // t3 and t4 never moved; t1 and t2 both went after t4; t5 is gone.
+    ASSERT_EQ(phone.size(), 4u);
+    EXPECT_EQ(std::vector<std::string>(phone.begin(), phone.begin() + 2),
+              (std::vector<std::string>{"t3", "t4"}));
+    EXPECT_TRUE((phone[2] == "t1" && phone[3] == "t2") || (phone[2] == "t2" && phone[3] == "t1"));
+    std::vector<Json> listed = Cli(phone_, {"playlists"});
+    EXPECT_EQ(listed.at(0)["entry_count"], 4);
+}
+
 TEST_F(SyncCliTest, ServerRestartKeepsPlaylistsForAFreshDevice) {
     Login(phone_, "demo", "demo");
     const std::string p = Cli(phone_, {"playlist", "create", "Kept"})[0]["playlist"];
