@@ -122,11 +122,13 @@ int RunSearch(const CliOptions& options, const std::vector<std::string>& args) {
 int RunManifest(const CliOptions& options, const std::vector<std::string>& args) {
     ArgList list(args, {}, {});
     if (!list.error().empty() || list.positionals().size() != 1) {
-        return UsageError(options, "manifest needs exactly one TRACK id");
+        return UsageError(options, "manifest needs exactly one TRACK (id or title)");
     }
     auto client = MakeApiClient(options);
     if (!client) return PrintError(options, client.error().message);
-    auto manifest = client->GetManifest(list.positionals()[0]);
+    auto track = ResolveTrack(*client, list.positionals()[0]);
+    if (!track) return PrintError(options, "cannot get manifest: " + track.error().message);
+    auto manifest = client->GetManifest(track->id);
     if (!manifest) return PrintError(options, "cannot get manifest: " + manifest.error().message);
     Json event = ToJson(*manifest);
     event["event"] = "manifest";

@@ -65,18 +65,6 @@ Json EventJson(const PlayerEvent& e) {
     return {{"event", "unknown"}};
 }
 
-// Finds a track by id, or else by a search on its title.
-Result<Track> ResolveTrack(ApiClient& client, const std::string& name) {
-    auto track = client.GetTrack(name);
-    if (track || track.error().code != ErrorCode::kNotFound) return track;
-    auto found = client.GetJson("/v1/search?q=" + UrlEncode(name) + "&limit=1");
-    if (found && found->contains("items") && (*found)["items"].is_array() &&
-        !(*found)["items"].empty()) {
-        return TrackFromJson((*found)["items"][0]);
-    }
-    return MakeError(ErrorCode::kNotFound, "no track with id or title '" + name + "'");
-}
-
 struct PlayArgs {
     std::string track;
     double seconds = -1;  // < 0: to the end

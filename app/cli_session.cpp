@@ -124,6 +124,18 @@ bool ArgList::Flag(const std::string& name) const {
     return std::find(flags_.begin(), flags_.end(), name) != flags_.end();
 }
 
+Result<Track> ResolveTrack(ApiClient& client, const std::string& id_or_title) {
+    auto track = client.GetTrack(id_or_title);
+    if (track || track.error().code != ErrorCode::kNotFound) return track;
+    auto found = client.GetJson("/v1/search?q=" + UrlEncode(id_or_title) + "&limit=1");
+    if (!found) return found.error();
+    auto items = found->find("items");
+    if (items != found->end() && items->is_array() && !items->empty()) {
+        return TrackFromJson(items->front());
+    }
+    return MakeError(ErrorCode::kNotFound, "no track with id or title '" + id_or_title + "'");
+}
+
 std::optional<double> ParseNumber(const std::string& text, std::string* error) {
     char* end = nullptr;
     double value = std::strtod(text.c_str(), &end);

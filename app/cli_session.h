@@ -50,6 +50,10 @@ private:
     std::string error_;
 };
 
+// Finds a track by id, or else by a search on its title (the first match).
+// Fails with kNotFound naming the text when neither finds one.
+Result<Track> ResolveTrack(ApiClient& client, const std::string& id_or_title);
+
 // Parses a number option, or explains what is wrong in *error.
 std::optional<double> ParseNumber(const std::string& text, std::string* error);
 

@@ -4,9 +4,35 @@
 #include <QCommandLineParser>
 #include <QIcon>
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "ui/desktop_client.h"
 
+namespace {
+
+// Qt aborts when no platform plugin can start; say what to do instead.
+bool HasDisplay() {
+    auto set = [](const char* name) {
+        const char* value = std::getenv(name);
+        return value != nullptr && *value != '\0';
+    };
+    return set("DISPLAY") || set("WAYLAND_DISPLAY") || set("QT_QPA_PLATFORM");
+}
+
+}  // namespace
+
 int main(int argc, char* argv[]) {
+#if defined(__linux__)
+    if (!HasDisplay()) {
+        std::fputs(
+            "tonearm: no display (DISPLAY and WAYLAND_DISPLAY are unset).\n"
+            "Run it inside a desktop session, under a virtual display (xvfb-run -a tonearm ...),\n"
+            "or with QT_QPA_PLATFORM=offscreen.\n",
+            stderr);
+        return 1;
+    }
+#endif
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Tonearm"));
     QApplication::setOrganizationName(QStringLiteral("Tonearm"));

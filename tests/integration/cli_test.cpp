@@ -151,7 +151,18 @@ TEST_F(CliTest, UnknownTrackIsNotFound) {
     ASSERT_EQ(Cli({"login", "--user", "demo", "--password", "demo"}).exit_code, 0);
     auto manifest = Cli({"manifest", "no-such-track"});
     EXPECT_EQ(manifest.exit_code, 1);
-    EXPECT_NE(manifest.out.find("404"), std::string::npos) << manifest.out;
+    EXPECT_NE(manifest.out.find("no track with id or title 'no-such-track'"), std::string::npos)
+        << manifest.out;
+}
+
+TEST_F(CliTest, ManifestAcceptsATitleAsPlayDoes) {
+    ASSERT_EQ(Cli({"login", "--user", "demo", "--password", "demo"}).exit_code, 0);
+    auto manifest = Cli({"manifest", "Tone 2"});
+    ASSERT_EQ(manifest.exit_code, 0) << manifest.out << manifest.err;
+    auto lines = JsonLines(manifest.out);
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(lines[0]["event"], "manifest");
+    EXPECT_EQ(lines[0]["variants"].size(), 3u);
 }
 
 TEST_F(CliTest, CorruptSessionFileIsReportedNotTrusted) {
