@@ -227,8 +227,10 @@ void MainWindow::updateConnectionLabel() {
 
 void MainWindow::updatePlaybackLabels() {
     state_label_->setText(StateText(player_->state()));
+    // A track that failed to start is not marked as playing in the table.
+    const bool marked = player_->hasTrack() && player_->state() != PlayerController::State::kError;
     session_->catalog()->setPlayingTrackId(
-        player_->hasTrack() ? QString::fromStdString(player_->currentTrack().id) : QString());
+        marked ? QString::fromStdString(player_->currentTrack().id) : QString());
     if (player_->kbps() <= 0 || player_->state() == PlayerController::State::kError) {
         stream_label_->clear();
         return;
