@@ -140,6 +140,9 @@ int RunPlay(const CliOptions& options, const std::vector<std::string>& args) {
     config.token = client->token();
     config.preferred_kbps = play->quality == 0 ? 320 : play->quality;
     config.volume = play->volume;
+    if (play->seconds >= 0) {
+        config.max_frames = static_cast<int64_t>(play->seconds * track->sample_rate);
+    }
     config.cache_dir = CacheDir(options);
 
     EventQueue queue;
@@ -183,6 +186,12 @@ int RunPlay(const CliOptions& options, const std::vector<std::string>& args) {
     }
     auto snapshot = session.Snapshot();
     session.Stop();
+    // Events the session sent while the loop was ending (first audio on a
+    // very short play, the stop itself) are still worth printing.
+    for (const PlayerEvent& e : queue.Drain(std::chrono::milliseconds(200))) {
+        PrintEvent(options, EventJson(e));
+        if (e.kind == PlayerEvent::Kind::kFirstAudio) first_audio_ms = e.first_audio_ms;
+    }
     PrintEvent(
         options,
         Json{{"event", "summary"},

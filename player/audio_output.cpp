@@ -1,8 +1,15 @@
 #include "player/audio_output.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <mutex>
 #include <string>
+#include <string_view>
+
+#if defined(__unix__)
+#include <unistd.h>
+#endif
 
 #include "core/log.h"
 
@@ -19,12 +26,59 @@ Error PaFailure(const char* what, PaError code) {
     return MakeError(ErrorCode::kIo, std::string(what) + ": " + Pa_GetErrorText(code));
 }
 
+// Lines that ALSA, JACK and PulseAudio print while PortAudio probes host APIs
+// that are absent (no sound card, no JACK server): not errors of ours.
+bool IsProbeNoise(std::string_view line) {
+    for (std::string_view prefix : {"ALSA lib ", "Cannot connect to server", "jack server",
+                                    "JackShm", "Jack", "connect(2) call to", "attempt to connect",
+                                    "PulseAudio:", "Expression '", "Cannot lock down"}) {
+        if (line.substr(0, prefix.size()) == prefix) return true;
+    }
+    return false;
+}
+
+// Runs Pa_Initialize with stderr redirected to a temporary file, then logs the
+// probe noise at debug level and passes every other line on to stderr.
+PaError InitializeQuietly() {
+#if defined(__unix__)
+    std::FILE* capture = std::tmpfile();
+    int saved = capture != nullptr ? dup(STDERR_FILENO) : -1;
+    if (saved < 0) {
+        if (capture != nullptr) std::fclose(capture);
+        return Pa_Initialize();
+    }
+    std::fflush(stderr);
+    dup2(fileno(capture), STDERR_FILENO);
+    PaError err = Pa_Initialize();
+    std::fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+
+    std::rewind(capture);
+    char buffer[1024];
+    int noise = 0;
+    while (std::fgets(buffer, sizeof buffer, capture) != nullptr) {
+        if (IsProbeNoise(buffer) ||
+            std::string_view(buffer).find_first_not_of(" \t\r\n") == std::string_view::npos) {
+            ++noise;
+        } else {
+            std::fputs(buffer, stderr);
+        }
+    }
+    std::fclose(capture);
+    if (noise > 0) LOG_DEBUG(kLog, "PortAudio host probing printed " << noise << " lines");
+    return err;
+#else
+    return Pa_Initialize();
+#endif
+}
+
 }  // namespace
 
 PortAudioLibrary::PortAudioLibrary() {
     std::lock_guard<std::mutex> lock(g_library_mutex);
     if (g_library_users == 0) {
-        PaError err = Pa_Initialize();
+        PaError err = InitializeQuietly();
         if (err != paNoError) {
             status_ = PaFailure("cannot initialise PortAudio", err);
             return;
@@ -111,10 +165,16 @@ int AudioOutput::Callback(const void*, void* output, unsigned long frames,
 
 int AudioOutput::Render(float* out, unsigned long frames) {
     const size_t wanted = frames * kOutputChannels;
-    size_t got = ring_ != nullptr ? ring_->Read(out, wanted) : 0;
+    size_t allowed = wanted;
+    const int64_t limit = frame_limit_.load(std::memory_order_relaxed);
+    if (limit >= 0) {
+        const int64_t left = limit - frames_consumed_.load(std::memory_order_relaxed);
+        allowed = left <= 0 ? 0 : std::min(wanted, static_cast<size_t>(left) * kOutputChannels);
+    }
+    size_t got = ring_ != nullptr ? ring_->Read(out, allowed) : 0;
     for (size_t i = got; i < wanted; ++i)
         out[i] = 0.0f;
-    if (got < wanted && !draining_.load(std::memory_order_relaxed)) {
+    if (got < allowed && !draining_.load(std::memory_order_relaxed)) {
         underruns_.fetch_add(1, std::memory_order_relaxed);
     }
 

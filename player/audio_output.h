@@ -73,6 +73,9 @@ public:
     // While draining, a dry ring is the end of the track, not an underrun.
     void SetDraining(bool draining) { draining_.store(draining, std::memory_order_relaxed); }
     void SetGain(float gain) { gain_.store(gain, std::memory_order_relaxed); }
+    // The callback takes at most limit frames after the last ResetConsumed and
+    // plays silence beyond (without counting underruns); < 0 means no limit.
+    void SetFrameLimit(int64_t limit) { frame_limit_.store(limit, std::memory_order_relaxed); }
 
     // Frames taken from the ring since the last ResetConsumed.
     int64_t frames_consumed() const { return frames_consumed_.load(std::memory_order_acquire); }
@@ -93,6 +96,7 @@ private:
     SpscRingBuffer<float>* ring_ = nullptr;
 
     std::atomic<float> gain_{1.0f};
+    std::atomic<int64_t> frame_limit_{-1};
     std::atomic<bool> draining_{false};
     std::atomic<int64_t> frames_consumed_{0};
     std::atomic<int64_t> underruns_{0};

@@ -179,6 +179,9 @@ void PlaybackSession::Impl::StartPipeline(int64_t start) {
     ring_->Reset();
     output_.ResetConsumed();
     output_.SetDraining(false);
+    output_.SetFrameLimit(config_.max_frames < 0
+                              ? -1
+                              : std::max<int64_t>(0, config_.max_frames - frames_before_seek_));
     seek_base_.store(start);
     reported_underruns_ = output_.underruns();
 

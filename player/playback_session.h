@@ -60,6 +60,10 @@ struct PlayerConfig {
     // again when the server answers; with the server unreachable, an
     // uncached track fails with "not available offline".
     std::string cache_dir;
+    // Frames per channel the device may play from Play() on; beyond that it
+    // plays silence. < 0: no limit. Lets a caller play exactly N seconds even
+    // on a sink that does not pace (ALSA's null or file plugins).
+    int64_t max_frames = -1;
 };
 
 struct PlaybackSnapshot {
