@@ -1,10 +1,13 @@
 // tonearm-cli offline pin|unpin|status|refresh: audio kept for offline play.
 //
-// A PLAYLIST is pinned from the device's playlist replica (run `sync` first
+// --max-rate BYTES limits the download speed (bytes per second), for
+// metered connections. A PLAYLIST is pinned from the device's playlist replica (run `sync` first
 // for the server's latest); anything else is taken as a track id. Pinning a
 // source again (or `refresh`, which does it for every pinned source) pins
 // its current tracks: a track removed from the playlist is unpinned, and
 // downloads that stopped resume from the bytes already on disk.
+
+#include <cstdlib>
 
 #include "app/cli_session.h"
 #include "player/audio_cache.h"
@@ -58,7 +61,8 @@ Json PinEventJson(const PinEvent& e) {
 }
 
 // Pins source (a playlist or a track) at kbps and prints the events.
-int PinSource(const CliOptions& options, AudioCache& cache, const std::string& id, int kbps) {
+int PinSource(const CliOptions& options, AudioCache& cache, const std::string& id, int kbps,
+              int64_t max_rate = 0) {
     auto client = MakeApiClient(options);
     if (!client) return PrintError(options, client.error().message);
     if (client->token().empty()) return PrintError(options, "not logged in: run login first");
@@ -71,6 +75,7 @@ int PinSource(const CliOptions& options, AudioCache& cache, const std::string& i
     request.kbps = kbps;
     request.api_base_url = client->base_url();
     request.token = client->token();
+    request.max_bytes_per_second = max_rate;
     if (Status kept = cache.RememberSource(request.source, kbps); !kept.ok()) {
         return PrintError(options, kept.error().message);
     }
@@ -148,7 +153,7 @@ int Refresh(const CliOptions& options, AudioCache& cache) {
 }  // namespace
 
 int RunOffline(const CliOptions& options, const std::vector<std::string>& args) {
-    ArgList list(args, {"--quality"}, {});
+    ArgList list(args, {"--quality", "--max-rate"}, {});
     const auto& pos = list.positionals();
     if (!list.error().empty() || pos.empty()) {
         PrintError(options, list.error().empty() ? "offline needs pin, unpin, status or refresh"
@@ -163,9 +168,12 @@ int RunOffline(const CliOptions& options, const std::vector<std::string>& args) 
             return kExitUsage;
         }
     }
+    const int64_t max_rate = std::atoll(list.Value("--max-rate").value_or("0").c_str());
     auto cache = AudioCache::Open(CacheDir(options));
     if (!cache.ok()) return PrintError(options, cache.error().message);
-    if (pos[0] == "pin" && pos.size() == 2) return PinSource(options, **cache, pos[1], kbps);
+    if (pos[0] == "pin" && pos.size() == 2) {
+        return PinSource(options, **cache, pos[1], kbps, max_rate);
+    }
     if (pos[0] == "unpin" && pos.size() == 2) return Unpin(options, **cache, pos[1]);
     if (pos[0] == "status" && pos.size() == 1) return ShowStatus(options, **cache);
     if (pos[0] == "refresh" && pos.size() == 1) return Refresh(options, **cache);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <mutex>
 
 namespace tonearm {
@@ -27,6 +28,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     if (line.compare(0, 5, "HTTP/") == 0) {
         // A new status line (redirect or 100-continue): forget earlier headers.
         state->response->headers.clear();
+        size_t space = line.find(' ');
+        state->response->status = space == std::string::npos ? 0 : std::atoi(line.c_str() + space);
         return length;
     }
     size_t colon = line.find(':');
@@ -87,6 +90,7 @@ Result<HttpResponse> HttpClient::PerformStreaming(const HttpRequest& request,
 
     HttpResponse response;
     TransferState state{&response, sink ? &sink : nullptr};
+    in_flight_ = &response;
 
     curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -135,6 +139,7 @@ Result<HttpResponse> HttpClient::PerformStreaming(const HttpRequest& request,
 
     CURLcode code = curl_easy_perform(curl);
     curl_slist_free_all(headers);
+    in_flight_ = nullptr;
 
     if (code != CURLE_OK) {
         if (state.sink_aborted || code == CURLE_ABORTED_BY_CALLBACK) {
@@ -147,6 +152,13 @@ Result<HttpResponse> HttpClient::PerformStreaming(const HttpRequest& request,
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     response.status = static_cast<int>(status);
     return response;
+}
+
+Result<HttpResponse> HttpClient::PerformStreamingWithHead(const HttpRequest& request,
+                                                          const HeadSink& sink) {
+    return PerformStreaming(request, [this, &sink](const char* data, size_t size) {
+        return sink(*in_flight_, data, size);
+    });
 }
 
 std::string JoinUrl(const std::string& base, const std::string& path) {

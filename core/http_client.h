@@ -54,12 +54,18 @@ public:
     using BodySink = std::function<bool(const char* data, size_t size)>;
     Result<HttpResponse> PerformStreaming(const HttpRequest& request, const BodySink& sink);
 
+    // As PerformStreaming, but sink also sees the answer's status and
+    // headers, which arrive before the first byte of the body, so it can
+    // refuse a body it does not want before storing any of it.
+    using HeadSink = std::function<bool(const HttpResponse& head, const char* data, size_t size)>;
+    Result<HttpResponse> PerformStreamingWithHead(const HttpRequest& request, const HeadSink& sink);
     // When set, a transfer in progress aborts soon after *flag becomes true.
     void SetCancelFlag(const std::atomic<bool>* flag) { cancel_ = flag; }
 
 private:
     void* curl_;  // CURL*
     const std::atomic<bool>* cancel_ = nullptr;
+    const HttpResponse* in_flight_ = nullptr;  // during PerformStreaming only
 };
 
 // Joins a base URL ("http://host:port") and a path ("/v1/x"). Escapes nothing.

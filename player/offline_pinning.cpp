@@ -109,6 +109,7 @@ Result<PinSummary> PinTracks(AudioCache& cache, const PinRequest& request,
         options.api_base_url = request.api_base_url;
         options.token = request.token;
         options.cancel = request.cancel;
+        options.max_bytes_per_second = request.max_bytes_per_second;
         options.progress = [&](const DownloadProgress& p) {
             event.kind = PinEvent::Kind::kProgress;
             event.track_done = p.bytes_done;

@@ -25,6 +25,7 @@ struct PinRequest {
     std::string api_base_url;
     std::string token;
     const std::atomic<bool>* cancel = nullptr;  // optional
+    int64_t max_bytes_per_second = 0;           // 0: unlimited
 };
 
 struct PinEvent {

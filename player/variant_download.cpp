@@ -12,8 +12,8 @@
 
 #include "core/api_client.h"
 #include "core/http_client.h"
+#include "core/http_range.h"
 #include "core/log.h"
-#include "player/range_answer.h"
 
 namespace tonearm::player {
 namespace {
@@ -53,7 +53,64 @@ Result<Variant> RenewUrl(const DownloadOptions& options, const Manifest& manifes
     return *v;
 }
 
-// Fetches [at, end of file) into fd chunk by chunk.
+// One streamed answer to "bytes=at-": what it wrote and why it stopped.
+struct StreamedAnswer {
+    int64_t written = 0;
+    Status write_status = Status::Ok();  // a failed write (e.g. a full disk)
+    bool refused = false;                // the head did not fit the request
+};
+
+// Streams [at, end of file) into fd as it arrives, once the answer's head
+// proves its body starts exactly at byte at (206 with a matching
+// Content-Range, or a 200 whose first at bytes are skipped).
+Result<HttpResponse> StreamOnce(HttpClient& http, int fd, const std::string& path,
+                                const std::string& url, const Variant& variant, int64_t at,
+                                const DownloadOptions& options, const std::string& track_id,
+                                DownloadOutcome* outcome, StreamedAnswer* answer) {
+    HttpRequest request;
+    request.url = url;
+    request.range_first = at;
+    request.range_last = variant.size - 1;
+    request.timeout_ms = 0;  // a long download; the low-speed guard still applies
+    int64_t skip = -1;       // bytes of the body before byte at; -1 until the head is checked
+    int64_t next_report = at + kDownloadChunkBytes;
+    return http.PerformStreamingWithHead(request, [&](const HttpResponse& head, const char* data,
+                                                      size_t size) {
+        if (skip < 0) {
+            auto range = ParseContentRange(head.Header("content-range"));
+            if (head.status == 206 && range && range->first == at && range->total == variant.size) {
+                skip = 0;
+            } else if (head.status == 200) {
+                skip = at;
+            } else {
+                answer->refused = true;
+                return false;
+            }
+        }
+        const auto take_from = static_cast<size_t>(std::min<int64_t>(skip, size));
+        skip -= static_cast<int64_t>(take_from);
+        std::string bytes(data + take_from, size - take_from);
+        const int64_t room = variant.size - (at + answer->written);
+        if (static_cast<int64_t>(bytes.size()) > room) bytes.resize(static_cast<size_t>(room));
+        answer->write_status = AppendAll(fd, path, bytes);
+        if (!answer->write_status.ok()) return false;
+        answer->written += static_cast<int64_t>(bytes.size());
+        outcome->bytes_fetched += static_cast<int64_t>(bytes.size());
+        const int64_t done = at + answer->written;
+        if (options.progress && (done >= next_report || done == variant.size)) {
+            next_report = done + kDownloadChunkBytes;
+            options.progress({track_id, variant.kbps, done, variant.size, outcome->bytes_fetched});
+        }
+        if (options.max_bytes_per_second > 0) {
+            // Holding the sink back slows the sender through TCP's window.
+            std::this_thread::sleep_for(std::chrono::microseconds(
+                static_cast<int64_t>(bytes.size()) * 1000000 / options.max_bytes_per_second));
+        }
+        return !Cancelled(options);
+    });
+}
+
+// Fetches [at, end of file) into fd, retrying and renewing the URL.
 Status FetchRest(int fd, const std::string& path, const Manifest& manifest, Variant variant,
                  int64_t at, const DownloadOptions& options, DownloadOutcome* outcome) {
     HttpClient http;
@@ -61,38 +118,32 @@ Status FetchRest(int fd, const std::string& path, const Manifest& manifest, Vari
     int attempts = 0;
     while (at < variant.size) {
         if (Cancelled(options)) return MakeError(ErrorCode::kCancelled, "download cancelled");
-        HttpRequest request;
-        request.url = variant.url;
-        request.range_first = at;
-        request.range_last = std::min(variant.size, at + kDownloadChunkBytes) - 1;
-        auto response = http.Perform(request);
-        Error problem;
-        if (response.ok() && response->status == 403) {
+        StreamedAnswer answer;
+        auto response = StreamOnce(http, fd, path, variant.url, variant, at, options,
+                                   manifest.track_id, outcome, &answer);
+        at += answer.written;
+        if (!answer.write_status.ok()) return answer.write_status;
+        if (answer.written > 0) attempts = 0;
+        if (at >= variant.size) break;
+        if (Cancelled(options)) return MakeError(ErrorCode::kCancelled, "download cancelled");
+
+        Error problem =
+            response.ok() ? MakeError(ErrorCode::kProtocol, "unusable answer") : response.error();
+        const int status = response.ok() ? response->status : 0;
+        if (answer.refused && status == 403) {
             auto renewed = RenewUrl(options, manifest, variant);
             if (!renewed.ok()) return renewed.error();
             variant = *renewed;
             continue;
         }
-        if (response.ok()) {
-            auto bytes = UsableRangeBytes(*response, at, request.range_last, variant.size);
-            if (bytes.ok()) {
-                if (Status wrote = AppendAll(fd, path, *bytes); !wrote.ok()) return wrote;
-                at += static_cast<int64_t>(bytes->size());
-                outcome->bytes_fetched += static_cast<int64_t>(bytes->size());
-                attempts = 0;
-                if (options.progress) {
-                    options.progress({manifest.track_id, variant.kbps, at, variant.size,
-                                      outcome->bytes_fetched});
-                }
-                continue;
-            }
-            problem = bytes.error();
-            if (response->status == 404 || response->status == 410) return problem;
-        } else {
-            if (Cancelled(options)) return MakeError(ErrorCode::kCancelled, "download cancelled");
-            problem = response.error();
+        if (answer.refused) {
+            problem = MakeError(ErrorCode::kProtocol, "CDN answered HTTP " + std::to_string(status),
+                                status);
+            if (status == 404 || status == 410 || status == 416) return problem;
         }
         if (++attempts >= kMaxAttempts) return problem.Wrap("giving up after retries");
+        LOG_WARN(kLog, "download of " << log::Quote(manifest.track_id) << " stopped at " << at
+                                      << ", resuming: " << problem.message);
         std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempts));
     }
     return Status::Ok();

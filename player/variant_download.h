@@ -1,9 +1,10 @@
 // Downloads one variant file whole into an AudioCache, resumably.
 //
-// The bytes go to the variant's partial file (AudioCache::PartialPath) in
-// range requests of kDownloadChunkBytes starting at what that file already
-// holds, so a download stopped by a crash, a kill or a lost network goes on
-// from there next time. Every answer passes UsableRangeBytes. When the file
+// The bytes go to the variant's partial file (AudioCache::PartialPath) from
+// one streamed range request starting at what that file already holds, so a
+// download stopped by a crash, a kill or a lost network goes on from there
+// next time. A byte is written only after the answer's status and
+// Content-Range showed that the body starts where asked. When the file
 // is complete, AudioCache::CommitPartial verifies its SHA-256 and moves it to
 // its entry; a mismatch throws the partial file away and starts once more
 // from byte 0. A 403 renews the signed URL through the API (the variant must
@@ -24,6 +25,7 @@
 
 namespace tonearm::player {
 
+// Progress is reported after each such stretch (and at the end).
 inline constexpr int64_t kDownloadChunkBytes = 256 << 10;
 
 struct DownloadProgress {
@@ -38,6 +40,7 @@ struct DownloadOptions {
     std::string api_base_url;  // for URL renewals
     std::string token;
     const std::atomic<bool>* cancel = nullptr;  // optional
+    int64_t max_bytes_per_second = 0;           // 0: as fast as the network goes
     // Called on the caller's thread after each chunk is on disk.
     std::function<void(const DownloadProgress&)> progress;
 };

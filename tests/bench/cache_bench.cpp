@@ -6,8 +6,10 @@
 // Tracks are generated (a cosine under noise, so the encoder reaches its
 // nominal bitrate) and ingested into a local tonearm-server. The playlist is
 // pinned at 320 kbps with `tonearm-cli offline pin` (wall clock of the whole
-// command, manifests included); curl then fetches the same variant files in
-// one process from the same server. Play runs go to an ALSA file sink.
+// command: manifests, downloads, fsync, SHA-256 checks, index commits); curl
+// then fetches the same variant files in one process from the same server
+// into files on the same file system (without fsync). Play runs go to an
+// ALSA file sink.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -134,7 +136,8 @@ int main(int argc, char** argv) {
         for (const std::string& id : ids) {
             auto manifest = api.GetManifest(id);
             if (!manifest.ok() || manifest->FindVariant(320) == nullptr) return 1;
-            curl.insert(curl.end(), {"-o", "/dev/null", manifest->FindVariant(320)->url});
+            curl.insert(curl.end(),
+                        {"-o", sources.Join(id + ".curl"), manifest->FindVariant(320)->url});
         }
         start = std::chrono::steady_clock::now();
         ProcessResult fetched = RunProcess(curl, 600000);
