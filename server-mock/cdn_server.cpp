@@ -6,7 +6,6 @@
 
 #include <charconv>
 #include <ctime>
-#include <thread>
 
 #include "core/http_range.h"
 #include "core/log.h"
@@ -32,15 +31,23 @@ struct OpenFile {
     const int fd;
 };
 
-// Streams [first, first + length) of file in chunks; httplib calls this with
-// offsets relative to the start of the body it announced.
+// Streams [first, first + length) of file in chunks paced by the faults'
+// shaped link; httplib calls this with offsets relative to the start of the
+// body it announced. When cut >= 0 the body ends there and the connection
+// closes, as an injected reset. faults outlives every transfer (Stop()).
 void ProvideRange(httplib::Response& response, std::shared_ptr<OpenFile> file, int64_t first,
-                  int64_t length) {
+                  int64_t length, CdnFaults* faults, int64_t cut) {
     response.set_content_provider(
         static_cast<size_t>(length), "audio/ogg",
-        [file, first](size_t offset, size_t remaining, httplib::DataSink& sink) {
+        [file, first, faults, cut](size_t offset, size_t remaining, httplib::DataSink& sink) {
+            if (cut >= 0 && static_cast<int64_t>(offset) >= cut) {
+                faults->NoteCutBody();
+                return false;
+            }
             char buffer[kChunkBytes];
-            size_t want = std::min(remaining, sizeof buffer);
+            size_t want = faults->link().ChunkBytes(std::min(remaining, sizeof buffer));
+            if (cut >= 0) want = std::min(want, static_cast<size_t>(cut) - offset);
+            if (!faults->link().Acquire(want)) return false;
             ssize_t got = pread(file->fd, buffer, want,
                                 static_cast<off_t>(first) + static_cast<off_t>(offset));
             if (got <= 0) return false;
@@ -50,8 +57,9 @@ void ProvideRange(httplib::Response& response, std::shared_ptr<OpenFile> file, i
 
 }  // namespace
 
-CdnServer::CdnServer(MediaStore* store, std::shared_ptr<const UrlSigner> signer, CdnFaults faults)
-    : store_(store), signer_(std::move(signer)), faults_(faults) {
+CdnServer::CdnServer(MediaStore* store, std::shared_ptr<const UrlSigner> signer,
+                     std::shared_ptr<CdnFaults> faults)
+    : store_(store), signer_(std::move(signer)), faults_(std::move(faults)) {
     ConfigureHttpServer(http_);
     http_.set_error_handler(httplib::Server::HandlerWithResponse(
         [](const httplib::Request&, httplib::Response& response) {
@@ -88,9 +96,14 @@ bool CdnServer::CheckSignature(const httplib::Request& request, const std::strin
         SendText(response, 403, "malformed expiry");
         return false;
     }
-    Status verified = signer_->Verify(path, query, static_cast<int64_t>(std::time(nullptr)));
+    const auto now = static_cast<int64_t>(std::time(nullptr));
+    Status verified = signer_->Verify(path, query, now);
     if (!verified.ok()) {
         SendText(response, 403, verified.error().message);
+        return false;
+    }
+    if (faults_->UrlCountsAsExpired(query.expires_unix, now)) {
+        SendText(response, 403, "url expired");  // forced early expiry
         return false;
     }
     return true;
@@ -98,8 +111,10 @@ bool CdnServer::CheckSignature(const httplib::Request& request, const std::strin
 
 void CdnServer::Serve(const httplib::Request& request, httplib::Response& response) {
     TakeOverRangeHandling(request);
-    FaultAction fault = faults_.Decide(request.path);
-    if (fault.delay.count() > 0) std::this_thread::sleep_for(fault.delay);
+    FaultAction fault = faults_->Decide();
+    if (fault.delay.count() > 0 && !faults_->Sleep(fault.delay)) {
+        return SendText(response, 503, "server stopping");
+    }
     if (fault.fail_status != 0) return SendText(response, fault.fail_status, "injected failure");
 
     std::optional<VariantLocation> where = MediaStore::ParseUrlPath(request.path);
@@ -143,7 +158,8 @@ void CdnServer::Serve(const httplib::Request& request, httplib::Response& respon
                                                  std::to_string(range.last) + "/" +
                                                  std::to_string(size));
     }
-    ProvideRange(response, std::move(file), range.first, range.Length());
+    ProvideRange(response, std::move(file), range.first, range.Length(), faults_.get(),
+                 fault.CutPoint(range.Length()));
 }
 
 }  // namespace tonearm::server

@@ -17,14 +17,19 @@ namespace tonearm::server {
 
 class CdnServer {
 public:
-    // store must outlive this object.
-    CdnServer(MediaStore* store, std::shared_ptr<const UrlSigner> signer, CdnFaults faults);
+    // store must outlive this object; faults is shared with the admin routes.
+    CdnServer(MediaStore* store, std::shared_ptr<const UrlSigner> signer,
+              std::shared_ptr<CdnFaults> faults);
 
     // Binds 127.0.0.1:port (0 picks one); returns the port or kIo.
     Result<int> Bind(int port);
     bool Listen() { return http_.listen_after_bind(); }
-    // Thread-safe; has no effect before the accept loop runs (see running()).
-    void Stop() { http_.stop(); }
+    // Thread-safe; ends shaped transfers and fault delays at once, then the
+    // server. Has no effect on the accept loop before it runs (see running()).
+    void Stop() {
+        faults_->Shutdown();
+        http_.stop();
+    }
     bool running() const { return http_.is_running(); }
 
 private:
@@ -35,7 +40,7 @@ private:
 
     MediaStore* store_;
     std::shared_ptr<const UrlSigner> signer_;
-    const CdnFaults faults_;
+    const std::shared_ptr<CdnFaults> faults_;
     httplib::Server http_;
 };
 

@@ -13,15 +13,19 @@ namespace {
 
 using tonearm::server::IngestOptions;
 using tonearm::server::ServeOptions;
+using tonearm::server::TakeFaultFlag;
 
 constexpr const char* kUsage =
     "usage: tonearm-server ingest --data DIR [--workers N] PATH...\n"
     "       tonearm-server serve --data DIR [--port N] [--cdn-port M] [--url-ttl SECONDS]\n"
-    "                            [--no-demo-users] [--latency-ms N]\n"
+    "                            [--no-demo-users] [--admin-token TOKEN] [CDN faults]\n"
     "       tonearm-server cleanup --data DIR [--min-age SECONDS]\n";
 
+void PrintUsage(std::ostream& out) { out << kUsage << tonearm::server::kFaultFlagsUsage; }
+
 int UsageError(const std::string& message) {
-    std::cerr << "tonearm-server: " << message << "\n" << kUsage;
+    std::cerr << "tonearm-server: " << message << "\n";
+    PrintUsage(std::cerr);
     return 2;
 }
 
@@ -70,7 +74,15 @@ int Ingest(const std::vector<std::string>& args) {
 
 int Serve(const std::vector<std::string>& args) {
     ServeOptions options;
+    tonearm::server::FaultChanges changes;  // all apply at start anyway
     for (size_t i = 0; i < args.size(); ++i) {
+        auto fault = TakeFaultFlag(args, &i, &options.cdn_faults, &changes);
+        if (!fault.ok()) {
+            std::cerr << "tonearm-server: " << fault.error().message << "\n";
+            return 2;
+        }
+        if (*fault) continue;
+
         int64_t n = 0;
         if (args[i] == "--data" && i + 1 < args.size()) {
             options.data_dir = args[++i];
@@ -80,9 +92,10 @@ int Serve(const std::vector<std::string>& args) {
         } else if (args[i] == "--url-ttl") {
             if (!TakeInt(args, &i, 1, 365LL * 24 * 3600, &n)) return 2;
             options.url_ttl_seconds = n;
-        } else if (args[i] == "--latency-ms") {
-            if (!TakeInt(args, &i, 0, 600000, &n)) return 2;
-            options.cdn_latency_ms = static_cast<int>(n);
+        } else if (args[i] == "--admin-token" && i + 1 < args.size()) {
+            options.admin_token = args[++i];
+            if (options.admin_token.size() < 16)
+                return UsageError("--admin-token: 16 characters or more");
         } else if (args[i] == "--no-demo-users") {
             options.demo_users = false;
         } else {
@@ -130,7 +143,7 @@ int main(int argc, char** argv) {
     if (command == "serve") return Serve(args);
     if (command == "cleanup") return Cleanup(args);
     if (command == "--help" || command == "help") {
-        std::cout << kUsage;
+        PrintUsage(std::cout);
         return 0;
     }
     return UsageError("unknown command " + command);

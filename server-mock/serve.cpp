@@ -7,9 +7,11 @@
 #include <filesystem>
 #include <thread>
 
+#include "core/crypto.h"
 #include "core/log.h"
 #include "server-mock/api_server.h"
 #include "server-mock/cdn_server.h"
+#include "server-mock/fault_admin.h"
 #include "server-mock/media_store.h"
 #include "server-mock/playlist_routes.h"
 #include "server-mock/server_db.h"
@@ -38,7 +40,8 @@ Status CreateDemoUsers(ServerDatabase* db) {
     return Status::Ok();
 }
 
-void PrintBanner(const std::string& api_url, const std::string& cdn_url, ServerDatabase* db) {
+void PrintBanner(const std::string& api_url, const std::string& cdn_url, ServerDatabase* db,
+                 const std::string& admin_token) {
     std::printf("api: %s\ncdn: %s\n", api_url.c_str(), cdn_url.c_str());
     std::fflush(stdout);
     for (const DemoUser& user : kDemoUsers) {
@@ -52,6 +55,7 @@ void PrintBanner(const std::string& api_url, const std::string& cdn_url, ServerD
                 api_url.c_str());
     Result<CatalogPage> catalog = db->ListTracks(0, 0);
     if (catalog.ok()) std::printf("catalog: %lld tracks\n", static_cast<long long>(catalog->total));
+    std::printf("admin-token: %s\n", admin_token.c_str());
     std::fflush(stdout);
 }
 
@@ -93,7 +97,10 @@ Status RunServe(const ServeOptions& options) {
     if (!signer.ok()) return signer.error();
 
     MediaStore store(options.data_dir);
-    CdnServer cdn(&store, *signer, CdnFaults(CdnFaultOptions{options.cdn_latency_ms}));
+    auto faults = std::make_shared<CdnFaults>(options.cdn_faults, options.url_ttl_seconds);
+    const std::string admin_token =
+        options.admin_token.empty() ? crypto::RandomHex(16) : options.admin_token;
+    CdnServer cdn(&store, *signer, faults);
     ApiServer api(db->get(), &store, *signer);
     Result<int> cdn_port = cdn.Bind(options.cdn_port);
     if (!cdn_port.ok()) return cdn_port.error();
@@ -103,6 +110,7 @@ Status RunServe(const ServeOptions& options) {
     const std::string cdn_url = "http://127.0.0.1:" + std::to_string(*cdn_port);
     api.set_config(ApiConfig{cdn_url, options.url_ttl_seconds});
     RegisterRouteModules(api);
+    RegisterFaultAdminRoutes(api, faults, admin_token);
     auto playlists = RegisterPlaylistRoutes(api, options.data_dir);
     if (!playlists.ok()) return playlists.error();
 
@@ -114,7 +122,7 @@ Status RunServe(const ServeOptions& options) {
     for (int i = 0; i < 5000 && !(api.running() && cdn.running()); ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    PrintBanner(api_url, cdn_url, db->get());
+    PrintBanner(api_url, cdn_url, db->get(), admin_token);
 
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);

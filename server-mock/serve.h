@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "server-mock/fault_settings.h"
 
 namespace tonearm::server {
 
@@ -12,12 +13,14 @@ struct ServeOptions {
     int api_port = 8080;  // 0 picks a free port
     int cdn_port = 8081;  // 0 picks a free port
     int64_t url_ttl_seconds = 3600;
-    bool demo_users = true;  // create demo/demo (premium) and free/free (free)
-    int cdn_latency_ms = 0;  // fault injection: delay before each CDN response
+    bool demo_users = true;    // create demo/demo (premium) and free/free (free)
+    FaultSettings cdn_faults;  // faults and shaping of the CDN at start (docs/server.md)
+    std::string admin_token;   // for /v1/admin/faults; empty: a random one
 };
 
 // Opens DATA, binds both servers on 127.0.0.1, prints the "api: URL" and
-// "cdn: URL" lines (flushed) and the log-in hints on stdout, then serves
+// "cdn: URL" lines (flushed), the log-in hints and "admin-token: T" on
+// stdout, then serves
 // until SIGTERM or SIGINT. Returns once both servers have stopped; fails if
 // DATA cannot be opened or a port cannot be bound. Call from the main
 // thread before any other thread is started (it blocks those signals).
