@@ -1,6 +1,7 @@
 #include "server-mock/playlist_store.h"
 
 #include <chrono>
+#include <set>
 #include <utility>
 
 #include "core/log.h"
@@ -56,9 +57,7 @@ Status PlaylistStore::Load() {
         if (!op.ok()) return MakeError(ErrorCode::kCorrupt, "stored op: " + op.error().message);
         clamp_clock_.Observe(op->stamp, op->stamp.wall_ms);
         state_.Apply(*op);
-        index_[op->id] = log_.size();
-        by_playlist_[op->playlist_id].push_back(log_.size());
-        log_.push_back(std::move(*op));
+        IndexLocked(*op);
     }
     return query.status();
 }
@@ -73,18 +72,26 @@ Result<PushOutcome> PlaylistStore::Push(const std::string& user, const std::vect
         Result<bool> one = PushOne(user, ops[i], now_ms, &outcome);
         if (!one.ok()) s = one.error();
     }
+    // Each touched playlist's view is written once per batch, not per op.
+    std::set<std::string> touched;
+    for (size_t i = log_size; i < log_.size(); ++i)
+        touched.insert(log_[i].playlist_id);
+    for (auto it = touched.begin(); s && it != touched.end(); ++it)
+        s = StoreViewLocked(*it);
     if (s) s = Exec(db_, "COMMIT");
     if (!s) {
         (void)Exec(db_, "ROLLBACK");
         // Forget what this batch added in memory; the file never saw it.
-        for (size_t i = log_size; i < log_.size(); ++i) {
-            index_.erase(log_[i].id);
-            by_playlist_[log_[i].playlist_id].pop_back();
-        }
-        log_.resize(log_size);
+        std::vector<sync::Op> kept(log_.begin(), log_.begin() + log_size);
+        log_.clear();
+        index_.clear();
+        by_playlist_.clear();
+        grants_.clear();
         state_ = sync::SyncState();
-        for (const sync::Op& op : log_)
+        for (const sync::Op& op : kept) {
             state_.Apply(op);
+            IndexLocked(op);
+        }
         return s.error().Wrap("cannot record pushed ops");
     }
     if (log_.size() > log_size) changed_.notify_all();
@@ -123,23 +130,22 @@ Result<bool> PlaylistStore::PushOne(const std::string& user, const Json& raw, in
     Status stored = StoreOp(op);
     if (!stored) return stored.error();
     state_.Apply(op);
-    index_[op.id] = log_.size();
-    by_playlist_[op.playlist_id].push_back(log_.size());
-    log_.push_back(op);
+    IndexLocked(op);
     outcome->acked.push_back(op.id);
+    return true;
+}
 
-    const sync::Playlist* playlist = state_.FindPlaylist(op.playlist_id);
-    if (playlist == nullptr || !playlist->created()) return true;
+Status PlaylistStore::StoreViewLocked(const std::string& playlist_id) {
+    const sync::Playlist* playlist = state_.FindPlaylist(playlist_id);
+    if (playlist == nullptr || !playlist->created()) return Status::Ok();
     Statement view(db_,
                    "INSERT INTO playlist_views(id, owner, view_json) VALUES(?, ?, ?) "
                    "ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, "
                    "view_json = excluded.view_json");
-    Status viewed = view.Bind(1, playlist->id())
-                        .Bind(2, playlist->owner())
-                        .Bind(3, playlist->ViewJson().dump())
-                        .Run();
-    if (!viewed) return viewed.error();
-    return true;
+    return view.Bind(1, playlist->id())
+        .Bind(2, playlist->owner())
+        .Bind(3, playlist->ViewJson().dump())
+        .Run();
 }
 
 Status PlaylistStore::StoreOp(const sync::Op& op) {
@@ -158,21 +164,23 @@ bool PlaylistStore::RelevantLocked(const std::string& user, const sync::Op& op) 
     return p != nullptr && p->created() && sync::SyncState::CanRead(*p, user);
 }
 
+void PlaylistStore::IndexLocked(const sync::Op& op) {
+    const size_t index = log_.size();
+    index_[op.id] = index;
+    by_playlist_[op.playlist_id].push_back(index);
+    const bool grants = op.kind == sync::OpKind::kCreatePlaylist ||
+                        op.kind == sync::OpKind::kShare || op.kind == sync::OpKind::kFollow;
+    if (grants) {
+        const std::string& user = op.kind == sync::OpKind::kCreatePlaylist ? op.author : op.user;
+        grants_[{user, op.playlist_id}] = static_cast<int64_t>(index) + 1;
+    }
+    log_.push_back(op);
+}
+
 int64_t PlaylistStore::GrantSeqLocked(const std::string& user,
                                       const std::string& playlist_id) const {
-    // The latest op that gave user access: the create (owner), a share or a follow.
-    int64_t grant = 0;
-    auto it = by_playlist_.find(playlist_id);
-    if (it == by_playlist_.end()) return grant;
-    for (size_t index : it->second) {
-        const sync::Op& op = log_[index];
-        const bool grants =
-            (op.kind == sync::OpKind::kCreatePlaylist && op.author == user) ||
-            ((op.kind == sync::OpKind::kShare || op.kind == sync::OpKind::kFollow) &&
-             op.user == user);
-        if (grants) grant = static_cast<int64_t>(index) + 1;
-    }
-    return grant;
+    auto it = grants_.find({user, playlist_id});
+    return it == grants_.end() ? 0 : it->second;
 }
 
 ChangeSet PlaylistStore::ChangesFor(const std::string& user, int64_t cursor, size_t limit) {

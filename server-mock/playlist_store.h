@@ -80,8 +80,10 @@ private:
     Result<bool> PushOne(const std::string& user, const Json& raw, int64_t now_ms,
                          PushOutcome* outcome);
     Status StoreOp(const sync::Op& op);
+    Status StoreViewLocked(const std::string& playlist_id);
     bool HasChangesLocked(const std::string& user, int64_t cursor) const;
     int64_t GrantSeqLocked(const std::string& user, const std::string& playlist_id) const;
+    void IndexLocked(const sync::Op& op);
     bool RelevantLocked(const std::string& user, const sync::Op& op) const;
 
     std::mutex mu_;
@@ -91,8 +93,11 @@ private:
     std::vector<sync::Op> log_;            // guarded by mu_; log_[i] has seq i + 1
     std::map<std::string, size_t> index_;  // guarded by mu_; op id -> log_ index
     std::map<std::string, std::vector<size_t>> by_playlist_;  // guarded by mu_
-    sync::HybridClock clamp_clock_{"server"};                 // guarded by mu_
-    bool shutdown_ = false;                                   // guarded by mu_
+    // (user, playlist) -> seq of the latest op that gave user access (its
+    // create, a share or a follow); guarded by mu_.
+    std::map<std::pair<std::string, std::string>, int64_t> grants_;
+    sync::HybridClock clamp_clock_{"server"};  // guarded by mu_
+    bool shutdown_ = false;                    // guarded by mu_
 };
 
 }  // namespace tonearm::server

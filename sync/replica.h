@@ -85,7 +85,8 @@ public:
     // If the stored clock ran more than kMaxClockDriftMs ahead of corrected
     // time (the device clock was far ahead while offline), the replica takes
     // a fresh node id and restarts its clock: the server re-stamped those
-    // earlier ops anyway, and the new node id keeps op ids unique.
+    // earlier ops anyway, and the new node id keeps op ids unique. An
+    // offset within a second of the stored one is ignored (jitter).
     Status SetClockOffset(int64_t offset_ms);
 
     // The device's own wall clock (ReplicaOptions::wall_clock), uncorrected.

@@ -1,4 +1,5 @@
 // Local edits and the sync side of Replica (see replica.h).
+#include <cstdlib>
 #include <set>
 #include <utility>
 
@@ -8,6 +9,8 @@
 
 namespace tonearm::sync {
 namespace {
+
+constexpr int64_t kOffsetSlackMs = 1000;
 
 Error NoPlaylist(const std::string& playlist_id) {
     return MakeError(ErrorCode::kNotFound, "no playlist '" + playlist_id + "'");
@@ -155,6 +158,7 @@ size_t Replica::PendingCount() {
 Status Replica::ApplyPushAnswer(const std::vector<std::string>& acked,
                                 const std::vector<std::string>& rejected) {
     std::lock_guard<std::mutex> lock(mu_);
+    if (acked.empty() && rejected.empty()) return Status::Ok();  // a pull-only round
     Transaction tx(db_.get());
     Status s = tx.status();
     for (const std::string& id : acked) {
@@ -176,6 +180,13 @@ Status Replica::ApplyPushAnswer(const std::vector<std::string>& acked,
         LOG_WARN("sync", "server rejected " << OpKindName(it->second.kind) << " op "
                                             << log::Quote(id) << "; undoing it");
     }
+    if (touched.empty() && !library) {  // nothing to undo
+        if (s) s = tx.Commit();
+        if (!s) return s.error().Wrap("cannot record push answer");
+        return s;
+    }
+
+    // Undoing needs the state without the rejected ops: rebuild it (rare).
     std::map<std::string, Op> kept = ops_;
     for (const std::string& id : rejected)
         kept.erase(id);
@@ -245,12 +256,18 @@ Status Replica::ReloadAfter(const Error& error) {
 
 Status Replica::SetClockOffset(int64_t offset_ms) {
     std::lock_guard<std::mutex> lock(mu_);
+    const int64_t corrected = options_.wall_clock() + offset_ms;
+    const bool restart = clock_->last().wall_ms > corrected + kMaxClockDriftMs;
+    // Offsets measured round after round differ by network jitter; a
+    // change below kOffsetSlackMs is not worth a synchronous commit.
+    if (!restart && std::llabs(offset_ms - clock_offset_ms_) < kOffsetSlackMs) {
+        return Status::Ok();
+    }
     Transaction tx(db_.get());
     Status s = tx.status();
     if (s) s = SaveMeta("clock_offset_ms", std::to_string(offset_ms));
-    const int64_t corrected = options_.wall_clock() + offset_ms;
     std::unique_ptr<HybridClock> fresh;
-    if (s && clock_->last().wall_ms > corrected + kMaxClockDriftMs) {
+    if (s && restart) {
         fresh = std::make_unique<HybridClock>(crypto::RandomHex(6));
         s = SaveMeta("node", fresh->node());
         if (s) s = SaveMeta("hlc", ToJson(fresh->last()).dump());
