@@ -124,6 +124,51 @@ Result<std::string> CreateWithTracks(sync::Replica& replica, const std::string& 
     return created->playlist_id;
 }
 
+// Resolves every entry: the matched track ids in file order go to *tracks,
+// an "unmatched" event per other entry to *unmatched. Fails if the API does.
+Status MatchEntries(const PlaylistFile& file, ApiClient* api, std::vector<std::string>* tracks,
+                    std::vector<Json>* unmatched) {
+    EntryResolver resolver(api);
+    for (size_t i = 0; i < file.entries.size(); ++i) {
+        Result<std::string> track = resolver.Resolve(file.entries[i]);
+        if (!track.ok()) return track.error();
+        if (track->empty()) {
+            unmatched->push_back(UnmatchedEvent(i, file.entries[i]));
+        } else {
+            tracks->push_back(*track);
+        }
+    }
+    return Status::Ok();
+}
+
+// The playlist as a file, with each track's metadata from the API; a track
+// the catalog no longer has is written without it (and reported).
+Result<PlaylistFile> FileOf(const CliOptions& options, const sync::Playlist& playlist,
+                            ApiClient* api) {
+    PlaylistFile file;
+    file.title = playlist.name();
+    std::map<std::string, Track> known;
+    for (const sync::EntryView& e : playlist.Entries()) {
+        auto it = known.find(e.track_id);
+        if (it == known.end()) {
+            Result<Track> track = api->GetTrack(e.track_id);
+            if (!track.ok() && track.error().code != ErrorCode::kNotFound) return track.error();
+            if (!track.ok())
+                PrintEvent(options, {{"event", "unknown_track"}, {"track", e.track_id}});
+            it = known.emplace(e.track_id, track.ok() ? *track : Track{}).first;
+        }
+        const Track& t = it->second;
+        PlaylistFileEntry out;
+        out.track_id = e.track_id;
+        out.title = t.title;
+        out.artist = t.artist;
+        out.album = t.album;
+        if (t.sample_rate > 0) out.duration_ms = t.duration_samples * 1000 / t.sample_rate;
+        file.entries.push_back(std::move(out));
+    }
+    return file;
+}
+
 }  // namespace
 
 int RunPlaylistImport(const CliOptions& options, const std::vector<std::string>& args) {
@@ -142,19 +187,10 @@ int RunPlaylistImport(const CliOptions& options, const std::vector<std::string>&
 
     Result<ApiClient> api = MakeApiClient(options);
     if (!api.ok()) return PrintError(options, api.error().message);
-    EntryResolver resolver(&*api);
     std::vector<std::string> tracks;
     std::vector<Json> unmatched;
-    for (size_t i = 0; i < file->entries.size(); ++i) {
-        Result<std::string> track = resolver.Resolve(file->entries[i]);
-        if (!track.ok())
-            return PrintError(options, "cannot match entries: " + track.error().message);
-        if (track->empty()) {
-            unmatched.push_back(UnmatchedEvent(i, file->entries[i]));
-        } else {
-            tracks.push_back(*track);
-        }
-    }
+    Status matched = MatchEntries(*file, &*api, &tracks, &unmatched);
+    if (!matched) return PrintError(options, "cannot match entries: " + matched.error().message);
 
     Result<std::unique_ptr<sync::Replica>> replica = OpenReplica(options);
     if (!replica.ok()) return PrintError(options, replica.error().message);
@@ -195,37 +231,15 @@ int RunPlaylistExport(const CliOptions& options, const std::vector<std::string>&
     Result<ApiClient> api = MakeApiClient(options);
     if (!api.ok()) return PrintError(options, api.error().message);
 
-    PlaylistFile file;
-    file.title = p->name();
-    std::map<std::string, Track> known;
-    for (const sync::EntryView& e : p->Entries()) {
-        PlaylistFileEntry out;
-        out.track_id = e.track_id;
-        auto it = known.find(e.track_id);
-        if (it == known.end()) {
-            Result<Track> track = api->GetTrack(e.track_id);
-            if (!track.ok() && track.error().code != ErrorCode::kNotFound) {
-                return PrintError(options, "cannot look up tracks: " + track.error().message);
-            }
-            if (!track.ok())
-                PrintEvent(options, {{"event", "unknown_track"}, {"track", e.track_id}});
-            it = known.emplace(e.track_id, track.ok() ? *track : Track{}).first;
-        }
-        out.title = it->second.title;
-        out.artist = it->second.artist;
-        out.album = it->second.album;
-        if (it->second.sample_rate > 0) {
-            out.duration_ms = it->second.duration_samples * 1000 / it->second.sample_rate;
-        }
-        file.entries.push_back(std::move(out));
-    }
-    Status written = ReplaceFile(path, sync::WritePlaylistFile(file, *format));
+    Result<PlaylistFile> file = FileOf(options, *p, &*api);
+    if (!file.ok()) return PrintError(options, "cannot look up tracks: " + file.error().message);
+    Status written = ReplaceFile(path, sync::WritePlaylistFile(*file, *format));
     if (!written) return PrintError(options, written.error().message);
     PrintEvent(options, Json{{"event", "exported"},
                              {"playlist", playlist_id},
                              {"file", path},
                              {"format", sync::PlaylistFormatName(*format)},
-                             {"entries", file.entries.size()}});
+                             {"entries", file->entries.size()}});
     return kExitOk;
 }
 
