@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -16,6 +17,7 @@
 #include "ui/login_dialog.h"
 #include "ui/now_playing_bar.h"
 #include "ui/player_controller.h"
+#include "ui/playlist_panel.h"
 #include "ui/server_session.h"
 
 namespace tonearm::ui {
@@ -71,8 +73,13 @@ QWidget* MainWindow::buildCentralArea() {
     rule->setForegroundRole(QPalette::Mid);
     now_playing_ = new NowPlayingBar(player_, area);
 
+    auto* split = new QSplitter(Qt::Horizontal, area);
+    split->addWidget(new PlaylistPanel(session_, split));
+    split->addWidget(library_);
+    split->setStretchFactor(1, 1);
+
     layout->addWidget(banner_);
-    layout->addWidget(library_, 1);
+    layout->addWidget(split, 1);
     layout->addWidget(rule);
     layout->addWidget(now_playing_);
     return area;
