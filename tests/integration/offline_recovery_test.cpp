@@ -30,11 +30,12 @@ protected:
 };
 
 TEST_F(OfflineRecoveryTest, KilledDownloadResumesFromTheBytesOnDisk) {
-    // Every CDN answer waits 300 ms: the pin of a 60 s track takes seconds.
+    // A slow CDN and a download held to 400 kB/s: the pin of a 60 s track
+    // takes seconds.
     StartWithTracks({60.0}, {"--latency-ms", "300"});
-    std::vector<std::string> argv = {TONEARM_CLI_BIN, "--server",  api_url_,  "--profile",
-                                     profile_.path(), "--json",    "offline", "pin",
-                                     Id(0),           "--quality", "320"};
+    std::vector<std::string> argv = {
+        TONEARM_CLI_BIN, "--server", api_url_,    "--profile", profile_.path(), "--json", "offline",
+        "pin",           Id(0),      "--quality", "320",       "--max-rate",    "400000"};
     auto child = testing::ChildProcess::Start(argv, {"HOME=" + home_.path()});
     ASSERT_TRUE(child.ok());
     int64_t total = 0;
@@ -42,7 +43,9 @@ TEST_F(OfflineRecoveryTest, KilledDownloadResumesFromTheBytesOnDisk) {
         auto event = ParseJson(line);
         if (!event.ok() || event->value("event", "") != "progress") continue;
         total = (*event)["track_total"];
-        if ((*event)["track_done"].get<int64_t>() >= 2 * (256 << 10)) break;
+        if ((*event)["track_done"].get<int64_t>() >= 2 * (256 << 10)) {
+            break;
+        }
     }
     ASSERT_GT(total, 4 * (256 << 10)) << "the track is too small to stop in the middle";
     ASSERT_EQ(::kill(-(*child)->pid(), SIGKILL), 0);
