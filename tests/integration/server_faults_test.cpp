@@ -51,7 +51,8 @@ TEST_F(ServerFaultsTest, LowCapStreamsSmoothlyAtTwelveKilobytesPerSecond) {
     ASSERT_EQ(t.status, 206) << t.error;
     EXPECT_EQ(t.body, file(320).substr(0, 36000));
     EXPECT_NEAR(t.BytesPerSecond(), 12000.0, 12000.0 * 0.2);
-    EXPECT_LT(t.longest_gap_s, 0.12) << "the body should arrive in small, even pieces";
+    // Paced in ~25 ms pieces; unpaced 64 KiB chunks would leave gaps of seconds.
+    EXPECT_LT(t.longest_gap_s, 0.25) << "the body should arrive in small, even pieces";
     std::cout << "cap 12000 B/s: " << t.BytesPerSecond() << " B/s, longest gap "
               << t.longest_gap_s * 1000 << " ms\n";
 }
@@ -206,6 +207,8 @@ TEST_F(ServerFaultsTest, AdminChangesTakeEffectOnARunningTransfer) {
     EXPECT_EQ(t.body, file(320));
     EXPECT_NEAR(t.BytesPerSecondBetween(0.2, 0.9), 20000.0, 20000.0 * 0.25);
     EXPECT_LT(Seconds(finished - cleared), 0.3) << "the rest should follow the lifted cap";
+    std::cout << "cap lifted: transfer done " << Seconds(finished - cleared) * 1000
+              << " ms later\n";
 }
 
 TEST_F(ServerFaultsTest, ApiStaysFastWhileTheCdnIsCappedAndDelayed) {
