@@ -10,6 +10,13 @@ constexpr time_t kKeepAliveSeconds = 10;
 }  // namespace
 
 void ConfigureHttpServer(httplib::Server& server) {
+    // The library's default also sets SO_REUSEPORT, which lets a second
+    // server bind a port already in use and take half of its connections.
+    // SO_REUSEADDR alone allows a restart on the same port and nothing more.
+    server.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const char*>(&yes), sizeof yes);
+    });
     server.set_tcp_nodelay(true);
     server.set_keep_alive_max_count(kKeepAliveRequests);
     server.set_keep_alive_timeout(kKeepAliveSeconds);

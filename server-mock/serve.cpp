@@ -102,7 +102,9 @@ Status RunServe(const ServeOptions& options) {
         options.admin_token.empty() ? crypto::RandomHex(16) : options.admin_token;
     CdnServer cdn(&store, *signer, faults);
     ApiServer api(db->get(), &store, *signer);
-    Result<int> cdn_port = cdn.Bind(options.cdn_port);
+    int wanted_cdn_port = options.cdn_port;
+    if (wanted_cdn_port < 0) wanted_cdn_port = options.api_port == 0 ? 0 : options.api_port + 1;
+    Result<int> cdn_port = cdn.Bind(wanted_cdn_port);
     if (!cdn_port.ok()) return cdn_port.error();
     Result<int> api_port = api.Bind(options.api_port);
     if (!api_port.ok()) return api_port.error();

@@ -11,7 +11,7 @@ namespace tonearm::server {
 struct ServeOptions {
     std::string data_dir;
     int api_port = 8080;  // 0 picks a free port
-    int cdn_port = 8081;  // 0 picks a free port
+    int cdn_port = -1;    // 0 picks a free port; -1: api_port + 1, or free when api_port is 0
     int64_t url_ttl_seconds = 3600;
     bool demo_users = true;    // create demo/demo (premium) and free/free (free)
     FaultSettings cdn_faults;  // faults and shaping of the CDN at start (docs/server.md)
