@@ -1,9 +1,9 @@
 #include "player/cache_index.h"
 
-#include <sqlite3.h>
-
 namespace tonearm::player {
 namespace {
+
+using Query = sqlite::Statement;
 
 constexpr char kSchema[] =
     "CREATE TABLE IF NOT EXISTS entries(sha256 TEXT PRIMARY KEY, track_id TEXT NOT NULL,"
@@ -21,48 +21,6 @@ constexpr char kEntryColumns[] =
     " EXISTS(SELECT 1 FROM pins p WHERE p.track_id = e.track_id AND p.kbps = e.kbps)"
     " FROM entries e ";
 
-// One prepared statement; binds from 1, columns from 0.
-class Query {
-public:
-    Query(sqlite3* db, const char* sql) : db_(db) {
-        if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) Failed(sql);
-    }
-    ~Query() { sqlite3_finalize(stmt_); }
-    Query& Bind(int i, const std::string& v) {
-        sqlite3_bind_text(stmt_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-        return *this;
-    }
-    Query& Bind(int i, int64_t v) {
-        sqlite3_bind_int64(stmt_, i, v);
-        return *this;
-    }
-    bool Step() {
-        if (!status_.ok() || stmt_ == nullptr) return false;
-        int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW) return true;
-        if (rc != SQLITE_DONE) Failed("step");
-        return false;
-    }
-    Status Run() {
-        Step();
-        return status_;
-    }
-    std::string Text(int c) const {
-        auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
-        return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, c))) : "";
-    }
-    int64_t Int(int c) const { return sqlite3_column_int64(stmt_, c); }
-    const Status& status() const { return status_; }
-
-private:
-    void Failed(const std::string& what) {
-        status_ = MakeError(ErrorCode::kIo, "cache index: " + what + ": " + sqlite3_errmsg(db_));
-    }
-    sqlite3* db_;
-    sqlite3_stmt* stmt_ = nullptr;
-    Status status_ = Status::Ok();
-};
-
 CacheEntry ReadEntry(const Query& q) {
     CacheEntry e;
     e.sha256 = q.Text(0);
@@ -78,34 +36,18 @@ CacheEntry ReadEntry(const Query& q) {
 }  // namespace
 
 Result<std::unique_ptr<CacheIndex>> CacheIndex::Open(const std::string& path) {
-    sqlite3* db = nullptr;
-    if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
-        std::string message = db ? sqlite3_errmsg(db) : "out of memory";
-        sqlite3_close(db);
-        return MakeError(ErrorCode::kIo, "cannot open cache index '" + path + "': " + message);
-    }
-    sqlite3_busy_timeout(db, 5000);
-    std::unique_ptr<CacheIndex> index(new CacheIndex(db));
-    Status ready =
-        index->Exec(std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;") + kSchema);
+    auto db = sqlite::Database::Open(path, 5000);
+    if (!db.ok()) return db.error().Wrap("cannot open cache index");
+    std::unique_ptr<CacheIndex> index(new CacheIndex(std::move(db.value())));
+    Status ready = index->db_->Exec(kSchema);
     if (!ready.ok()) return ready.error().Wrap("cannot prepare cache index '" + path + "'");
     return index;
 }
 
-CacheIndex::~CacheIndex() { sqlite3_close(db_); }
-
-Status CacheIndex::Exec(const std::string& sql) {
-    char* message = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-        std::string text = message ? message : sqlite3_errmsg(db_);
-        sqlite3_free(message);
-        return MakeError(ErrorCode::kIo, "cache index: " + text);
-    }
-    return Status::Ok();
-}
+CacheIndex::~CacheIndex() = default;
 
 Status CacheIndex::PutEntry(const CacheEntry& e) {
-    return Query(db_,
+    return Query(db_.get(),
                  "INSERT OR REPLACE INTO entries VALUES(?, ?, ?, ?, ?,"
                  " (SELECT IFNULL(MAX(last_used), 0) + 1 FROM entries))")
         .Bind(1, e.sha256)
@@ -117,9 +59,9 @@ Status CacheIndex::PutEntry(const CacheEntry& e) {
 }
 
 Result<std::optional<CacheEntry>> CacheIndex::FindEntry(const std::string& track_id, int kbps) {
-    Query q(db_, (std::string(kEntryColumns) +
-                  "WHERE e.track_id = ? AND e.kbps = ? ORDER BY e.version DESC LIMIT 1")
-                     .c_str());
+    Query q(db_.get(), (std::string(kEntryColumns) +
+                        "WHERE e.track_id = ? AND e.kbps = ? ORDER BY e.version DESC LIMIT 1")
+                           .c_str());
     q.Bind(1, track_id).Bind(2, int64_t{kbps});
     std::optional<CacheEntry> found;
     if (q.Step()) found = ReadEntry(q);
@@ -128,7 +70,7 @@ Result<std::optional<CacheEntry>> CacheIndex::FindEntry(const std::string& track
 }
 
 Status CacheIndex::Touch(const std::string& sha256) {
-    return Query(db_,
+    return Query(db_.get(),
                  "UPDATE entries SET last_used = (SELECT MAX(last_used) + 1 FROM entries)"
                  " WHERE sha256 = ?")
         .Bind(1, sha256)
@@ -136,11 +78,11 @@ Status CacheIndex::Touch(const std::string& sha256) {
 }
 
 Status CacheIndex::RemoveEntry(const std::string& sha256) {
-    return Query(db_, "DELETE FROM entries WHERE sha256 = ?").Bind(1, sha256).Run();
+    return Query(db_.get(), "DELETE FROM entries WHERE sha256 = ?").Bind(1, sha256).Run();
 }
 
 Result<std::vector<CacheEntry>> CacheIndex::Entries() {
-    Query q(db_, (std::string(kEntryColumns) + "ORDER BY e.last_used").c_str());
+    Query q(db_.get(), (std::string(kEntryColumns) + "ORDER BY e.last_used").c_str());
     std::vector<CacheEntry> entries;
     while (q.Step())
         entries.push_back(ReadEntry(q));
@@ -149,25 +91,23 @@ Result<std::vector<CacheEntry>> CacheIndex::Entries() {
 }
 
 Status CacheIndex::ReplacePins(const std::string& source, const std::vector<CachePin>& pins) {
-    if (Status begun = Exec("BEGIN IMMEDIATE"); !begun.ok()) return begun;
-    Status status = Query(db_, "DELETE FROM pins WHERE source = ?").Bind(1, source).Run();
+    sqlite::Transaction transaction(db_.get());
+    if (!transaction.status().ok()) return transaction.status();
+    Status status = Query(db_.get(), "DELETE FROM pins WHERE source = ?").Bind(1, source).Run();
     for (const CachePin& pin : pins) {
         if (!status.ok()) break;
-        status = Query(db_, "INSERT OR REPLACE INTO pins VALUES(?, ?, ?)")
+        status = Query(db_.get(), "INSERT OR REPLACE INTO pins VALUES(?, ?, ?)")
                      .Bind(1, source)
                      .Bind(2, pin.track_id)
                      .Bind(3, int64_t{pin.kbps})
                      .Run();
     }
-    if (!status.ok()) {
-        (void)Exec("ROLLBACK");
-        return status;
-    }
-    return Exec("COMMIT");
+    if (!status.ok()) return status;  // the transaction rolls back
+    return transaction.Commit();
 }
 
 Result<std::vector<CachePin>> CacheIndex::Pins() {
-    Query q(db_, "SELECT source, track_id, kbps FROM pins ORDER BY source, track_id");
+    Query q(db_.get(), "SELECT source, track_id, kbps FROM pins ORDER BY source, track_id");
     std::vector<CachePin> pins;
     while (q.Step())
         pins.push_back({q.Text(0), q.Text(1), static_cast<int>(q.Int(2))});
@@ -177,7 +117,7 @@ Result<std::vector<CachePin>> CacheIndex::Pins() {
 
 Status CacheIndex::PutMetadata(const std::string& track_id, const std::string& manifest_json,
                                const std::string& track_json) {
-    return Query(db_, "INSERT OR REPLACE INTO metadata VALUES(?, ?, ?)")
+    return Query(db_.get(), "INSERT OR REPLACE INTO metadata VALUES(?, ?, ?)")
         .Bind(1, track_id)
         .Bind(2, manifest_json)
         .Bind(3, track_json)
@@ -186,7 +126,7 @@ Status CacheIndex::PutMetadata(const std::string& track_id, const std::string& m
 
 Result<std::optional<std::pair<std::string, std::string>>> CacheIndex::FindMetadata(
     const std::string& track_id) {
-    Query q(db_, "SELECT manifest, track FROM metadata WHERE track_id = ?");
+    Query q(db_.get(), "SELECT manifest, track FROM metadata WHERE track_id = ?");
     q.Bind(1, track_id);
     std::optional<std::pair<std::string, std::string>> found;
     if (q.Step()) found.emplace(q.Text(0), q.Text(1));
@@ -195,7 +135,7 @@ Result<std::optional<std::pair<std::string, std::string>>> CacheIndex::FindMetad
 }
 
 Result<std::optional<std::string>> CacheIndex::Setting(const std::string& key) {
-    Query q(db_, "SELECT value FROM settings WHERE key = ?");
+    Query q(db_.get(), "SELECT value FROM settings WHERE key = ?");
     q.Bind(1, key);
     std::optional<std::string> value;
     if (q.Step()) value = q.Text(0);
@@ -204,19 +144,19 @@ Result<std::optional<std::string>> CacheIndex::Setting(const std::string& key) {
 }
 
 Status CacheIndex::SetSetting(const std::string& key, const std::string& value) {
-    return Query(db_, "INSERT OR REPLACE INTO settings VALUES(?, ?)")
+    return Query(db_.get(), "INSERT OR REPLACE INTO settings VALUES(?, ?)")
         .Bind(1, key)
         .Bind(2, value)
         .Run();
 }
 
 Status CacheIndex::RemoveSetting(const std::string& key) {
-    return Query(db_, "DELETE FROM settings WHERE key = ?").Bind(1, key).Run();
+    return Query(db_.get(), "DELETE FROM settings WHERE key = ?").Bind(1, key).Run();
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> CacheIndex::SettingsWithPrefix(
     const std::string& prefix) {
-    Query q(db_, "SELECT key, value FROM settings WHERE substr(key, 1, ?) = ? ORDER BY key");
+    Query q(db_.get(), "SELECT key, value FROM settings WHERE substr(key, 1, ?) = ? ORDER BY key");
     q.Bind(1, static_cast<int64_t>(prefix.size())).Bind(2, prefix);
     std::vector<std::pair<std::string, std::string>> found;
     while (q.Step())
@@ -226,7 +166,7 @@ Result<std::vector<std::pair<std::string, std::string>>> CacheIndex::SettingsWit
 }
 
 Status CacheIndex::Clear() {
-    return Exec(
+    return db_->Exec(
         "BEGIN IMMEDIATE; DELETE FROM entries; DELETE FROM pins; DELETE FROM metadata;"
         " DELETE FROM settings WHERE key LIKE 'source:%'; COMMIT;");
 }

@@ -16,8 +16,7 @@
 #include <vector>
 
 #include "core/result.h"
-
-struct sqlite3;
+#include "core/sqlite_db.h"
 
 namespace tonearm::player {
 
@@ -77,9 +76,8 @@ public:
     Status Clear();  // removes every entry, pin and stored manifest
 
 private:
-    explicit CacheIndex(sqlite3* db) : db_(db) {}
-    Status Exec(const std::string& sql);
-    sqlite3* db_;
+    explicit CacheIndex(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
+    std::unique_ptr<sqlite::Database> db_;
 };
 
 }  // namespace tonearm::player

@@ -5,9 +5,10 @@
 #include <utility>
 
 #include "core/log.h"
-#include "server-mock/sqlite_statement.h"
 
 namespace tonearm::server {
+
+using sqlite::Statement;
 namespace {
 
 constexpr const char* kLog = "playlists";
@@ -28,29 +29,22 @@ Json Rejection(const std::string& op_id, const Error& error) {
 }  // namespace
 
 Result<std::unique_ptr<PlaylistStore>> PlaylistStore::Open(const std::string& path) {
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-        SQLITE_OK) {
-        std::string message = db ? sqlite3_errmsg(db) : "out of memory";
-        sqlite3_close(db);
-        return MakeError(ErrorCode::kIo, "cannot open " + path + ": " + message);
-    }
-    std::unique_ptr<PlaylistStore> store(new PlaylistStore(db));
-    sqlite3_busy_timeout(db, 10000);
+    auto db = sqlite::Database::Open(path, 10000);
+    if (!db.ok()) return db.error();
+    std::unique_ptr<PlaylistStore> store(new PlaylistStore(std::move(db.value())));
     // An acknowledged op must survive power loss: the client drops it from
-    // its outbox on the ack.
-    Status s = Exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
-    if (s) s = Exec(db, kSchema);
+    // its outbox on the ack (Database::Open sets synchronous=FULL).
+    Status s = store->db_->Exec(kSchema);
     std::lock_guard<std::mutex> lock(store->mu_);
     if (s) s = store->Load();
     if (!s) return s.error().Wrap("cannot open playlist store " + path);
     return store;
 }
 
-PlaylistStore::~PlaylistStore() { sqlite3_close(db_); }
+PlaylistStore::~PlaylistStore() = default;
 
 Status PlaylistStore::Load() {
-    Statement query(db_, "SELECT json FROM playlist_ops ORDER BY seq");
+    Statement query(db_.get(), "SELECT json FROM playlist_ops ORDER BY seq");
     while (query.Step()) {
         Result<Json> json = ParseJson(query.Text(0));
         Result<sync::Op> op = json.ok() ? sync::OpFromJson(*json) : Result<sync::Op>(json.error());
@@ -67,7 +61,7 @@ Result<PushOutcome> PlaylistStore::Push(const std::string& user, const std::vect
     std::unique_lock<std::mutex> lock(mu_);
     const size_t log_size = log_.size();
     PushOutcome outcome;
-    Status s = Exec(db_, "BEGIN IMMEDIATE");
+    Status s = db_->Exec("BEGIN IMMEDIATE");
     for (size_t i = 0; s && i < ops.size(); ++i) {
         Result<bool> one = PushOne(user, ops[i], now_ms, &outcome);
         if (!one.ok()) s = one.error();
@@ -78,9 +72,9 @@ Result<PushOutcome> PlaylistStore::Push(const std::string& user, const std::vect
         touched.insert(log_[i].playlist_id);
     for (auto it = touched.begin(); s && it != touched.end(); ++it)
         s = StoreViewLocked(*it);
-    if (s) s = Exec(db_, "COMMIT");
+    if (s) s = db_->Exec("COMMIT");
     if (!s) {
-        (void)Exec(db_, "ROLLBACK");
+        (void)db_->Exec("ROLLBACK");
         // Forget what this batch added in memory; the file never saw it.
         std::vector<sync::Op> kept(log_.begin(), log_.begin() + log_size);
         log_.clear();
@@ -138,7 +132,7 @@ Result<bool> PlaylistStore::PushOne(const std::string& user, const Json& raw, in
 Status PlaylistStore::StoreViewLocked(const std::string& playlist_id) {
     const sync::Playlist* playlist = state_.FindPlaylist(playlist_id);
     if (playlist == nullptr || !playlist->created()) return Status::Ok();
-    Statement view(db_,
+    Statement view(db_.get(),
                    "INSERT INTO playlist_views(id, owner, view_json) VALUES(?, ?, ?) "
                    "ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, "
                    "view_json = excluded.view_json");
@@ -149,7 +143,7 @@ Status PlaylistStore::StoreViewLocked(const std::string& playlist_id) {
 }
 
 Status PlaylistStore::StoreOp(const sync::Op& op) {
-    Statement insert(db_,
+    Statement insert(db_.get(),
                      "INSERT INTO playlist_ops(id, playlist_id, author, json) VALUES(?, ?, ?, ?)");
     return insert.Bind(1, op.id)
         .Bind(2, op.playlist_id)

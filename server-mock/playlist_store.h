@@ -12,7 +12,7 @@
 // blocks without holding it.
 #pragma once
 
-#include <sqlite3.h>
+#include "core/sqlite_db.h"
 
 #include <condition_variable>
 #include <cstdint>
@@ -75,7 +75,7 @@ public:
     Json PlaylistsOf(const std::string& user);
 
 private:
-    explicit PlaylistStore(sqlite3* db) : db_(db) {}
+    explicit PlaylistStore(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
     Status Load();
     Result<bool> PushOne(const std::string& user, const Json& raw, int64_t now_ms,
                          PushOutcome* outcome);
@@ -88,10 +88,10 @@ private:
 
     std::mutex mu_;
     std::condition_variable changed_;
-    sqlite3* db_;                          // guarded by mu_
-    sync::SyncState state_;                // guarded by mu_
-    std::vector<sync::Op> log_;            // guarded by mu_; log_[i] has seq i + 1
-    std::map<std::string, size_t> index_;  // guarded by mu_; op id -> log_ index
+    std::unique_ptr<sqlite::Database> db_;  // guarded by mu_
+    sync::SyncState state_;                 // guarded by mu_
+    std::vector<sync::Op> log_;             // guarded by mu_; log_[i] has seq i + 1
+    std::map<std::string, size_t> index_;   // guarded by mu_; op id -> log_ index
     std::map<std::string, std::vector<size_t>> by_playlist_;  // guarded by mu_
     // (user, playlist) -> seq of the latest op that gave user access (its
     // create, a share or a follow); guarded by mu_.

@@ -2,9 +2,9 @@
 
 #include <ctime>
 
-#include "server-mock/sqlite_statement.h"
-
 namespace tonearm::server {
+
+using sqlite::Statement;
 namespace {
 
 constexpr const char* kSchema = R"sql(
@@ -82,37 +82,30 @@ std::string ContainsPattern(const std::string& text) {
 }  // namespace
 
 Result<std::unique_ptr<ServerDatabase>> ServerDatabase::Open(const std::string& path) {
-    sqlite3* db = nullptr;
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
-    if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-        std::string message = db ? sqlite3_errmsg(db) : "out of memory";
-        sqlite3_close(db);
-        return MakeError(ErrorCode::kIo, "cannot open database " + path + ": " + message);
-    }
-    std::unique_ptr<ServerDatabase> store(new ServerDatabase(db, path));
-    sqlite3_busy_timeout(db, 10000);
+    auto db = sqlite::Database::Open(path, 10000);
+    if (!db.ok()) return db.error();
+    std::unique_ptr<ServerDatabase> store(new ServerDatabase(std::move(db.value()), path));
     Status schema = store->CreateSchema();
     if (!schema.ok()) return schema.error().Wrap("cannot set up database " + path);
     return store;
 }
 
-ServerDatabase::~ServerDatabase() { sqlite3_close(db_); }
+ServerDatabase::~ServerDatabase() = default;
 
 Status ServerDatabase::CreateSchema() {
     std::lock_guard<std::mutex> lock(mu_);
-    Status pragmas = Exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+    Status pragmas = db_->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
     if (!pragmas.ok()) return pragmas;
-    Status begin = Exec(db_, "BEGIN IMMEDIATE");
-    if (!begin.ok()) return begin;
-    Status schema = Exec(db_, kSchema);
-    Status end = Exec(db_, schema.ok() ? "COMMIT" : "ROLLBACK");
-    return schema.ok() ? end : schema;
+    sqlite::Transaction transaction(db_.get());
+    if (!transaction.status().ok()) return transaction.status();
+    Status schema = db_->Exec(kSchema);
+    return schema.ok() ? transaction.Commit() : schema;
 }
 
 Result<std::optional<TrackRecord>> ServerDatabase::FindTrack(const std::string& id) {
     std::lock_guard<std::mutex> lock(mu_);
     std::string sql = std::string("SELECT ") + kTrackColumns + " FROM tracks WHERE id = ?1";
-    Statement s(db_, sql.c_str());
+    Statement s(db_.get(), sql.c_str());
     s.Bind(1, id);
     if (s.Step()) return std::optional<TrackRecord>(ReadTrack(s));
     if (!s.status().ok()) return s.status().error();
@@ -121,9 +114,9 @@ Result<std::optional<TrackRecord>> ServerDatabase::FindTrack(const std::string& 
 
 Status ServerDatabase::PutTrack(const TrackRecord& r) {
     std::lock_guard<std::mutex> lock(mu_);
-    Status begin = Exec(db_, "BEGIN IMMEDIATE");
-    if (!begin.ok()) return begin;
-    Statement put(db_,
+    sqlite::Transaction transaction(db_.get());
+    if (!transaction.status().ok()) return transaction.status();
+    Statement put(db_.get(),
                   "INSERT OR REPLACE INTO tracks (id, version, title, artist, album, track_number, "
                   "sample_rate, channels, duration_samples, source_path, source_sha256, "
                   "ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
@@ -135,14 +128,13 @@ Status ServerDatabase::PutTrack(const TrackRecord& r) {
     Status status = put.Run();
     if (status.ok()) {
         Statement history(
-            db_,
+            db_.get(),
             "INSERT OR REPLACE INTO track_versions (track_id, version, source_sha256, "
             "ingested_at) VALUES (?1, ?2, ?3, ?4)");
         history.Bind(1, r.track.id).Bind(2, int64_t{r.track.version}).Bind(3, r.source_sha256);
         status = history.Bind(4, NowUnix()).Run();
     }
-    Status end = Exec(db_, status.ok() ? "COMMIT" : "ROLLBACK");
-    return status.ok() ? end : status;
+    return status.ok() ? transaction.Commit() : status;
 }
 
 Result<CatalogPage> ServerDatabase::QueryPage(const char* count_sql, const char* page_sql,
@@ -151,12 +143,12 @@ Result<CatalogPage> ServerDatabase::QueryPage(const char* count_sql, const char*
     std::lock_guard<std::mutex> lock(mu_);
     CatalogPage page;
     page.offset = offset;
-    Statement count(db_, count_sql);
+    Statement count(db_.get(), count_sql);
     if (!pattern.empty()) count.Bind(1, pattern);
     if (count.Step()) page.total = count.Int(0);
     if (!count.status().ok()) return count.status().error();
 
-    Statement rows(db_, page_sql);
+    Statement rows(db_.get(), page_sql);
     if (!pattern.empty()) rows.Bind(1, pattern);
     rows.Bind(2, limit).Bind(3, offset);
     while (rows.Step())
@@ -181,7 +173,7 @@ Result<CatalogPage> ServerDatabase::SearchTracks(const std::string& query, int64
 
 Result<std::vector<StaleVersion>> ServerDatabase::StaleVersions() {
     std::lock_guard<std::mutex> lock(mu_);
-    Statement s(db_,
+    Statement s(db_.get(),
                 "SELECT v.track_id, v.version, t.ingested_at FROM track_versions v JOIN tracks t "
                 "ON t.id = v.track_id WHERE v.version <> t.version ORDER BY v.track_id, v.version");
     std::vector<StaleVersion> stale;

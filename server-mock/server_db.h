@@ -7,7 +7,7 @@
 // connections to the same file for their own tables.
 #pragma once
 
-#include <sqlite3.h>
+#include "core/sqlite_db.h"
 
 #include <cstdint>
 #include <memory>
@@ -78,13 +78,14 @@ public:
     Result<std::optional<AuthUser>> UserForToken(const std::string& token, int64_t now_unix);
 
 private:
-    ServerDatabase(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+    ServerDatabase(std::unique_ptr<sqlite::Database> db, std::string path)
+        : db_(std::move(db)), path_(std::move(path)) {}
     Status CreateSchema();
     Result<CatalogPage> QueryPage(const char* count_sql, const char* page_sql,
                                   const std::string& pattern, int64_t offset, int64_t limit);
 
     std::mutex mu_;
-    sqlite3* db_;  // guarded by mu_
+    std::unique_ptr<sqlite::Database> db_;  // guarded by mu_
     const std::string path_;
 };
 

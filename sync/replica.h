@@ -22,13 +22,17 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/sqlite_db.h"
 #include "sync/model/hlc.h"
 #include "sync/model/op.h"
 #include "sync/model/position_key.h"
 #include "sync/model/sync_state.h"
-#include "sync/sqlite_db.h"
 
 namespace tonearm::sync {
+
+using sqlite::Database;
+using sqlite::Statement;
+using sqlite::Transaction;
 
 struct ReplicaOptions {
     std::string path;  // the SQLite file; created if missing

@@ -1,8 +1,8 @@
-#include "sync/sqlite_db.h"
+#include "core/sqlite_db.h"
 
 #include <sqlite3.h>
 
-namespace tonearm::sync {
+namespace tonearm::sqlite {
 
 Statement::Statement(Database* db, const char* sql) : db_(db) {
     if (sqlite3_prepare_v2(db->handle(), sql, -1, &stmt_, nullptr) != SQLITE_OK) {
@@ -54,12 +54,12 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, int bu
     const int rc =
         sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     std::unique_ptr<Database> db(new Database(handle));
-    if (rc != SQLITE_OK) return db->LastError("cannot open replica '" + path + "'");
+    if (rc != SQLITE_OK) return db->LastError("cannot open database '" + path + "'");
     sqlite3_busy_timeout(handle, busy_timeout_ms);
     // The outbox must survive power loss, not only a crash: synchronous=FULL.
     Status pragmas =
         db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-    if (!pragmas) return pragmas.error().Wrap("cannot configure replica '" + path + "'");
+    if (!pragmas) return pragmas.error().Wrap("cannot configure database '" + path + "'");
     return db;
 }
 
@@ -82,6 +82,8 @@ Result<int64_t> Database::UserVersion() {
                                    : query.status().error();
     return query.Int(0);
 }
+
+int64_t Database::Changes() { return sqlite3_changes(db_); }
 
 Error Database::LastError(const std::string& what) {
     const char* message = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
@@ -107,4 +109,4 @@ Status Transaction::Commit() {
     return s;
 }
 
-}  // namespace tonearm::sync
+}  // namespace tonearm::sqlite

@@ -1,5 +1,6 @@
-// A small RAII layer over SQLite for the client replica: one connection,
-// prepared statements and immediate transactions.
+// A small RAII layer over SQLite shared by every store of the project (the
+// playlist replica, the audio cache index, the server's databases): one
+// connection, prepared statements and immediate transactions.
 //
 // Use a Database from one thread at a time (the owner's lock guards it).
 // Every failure is a kIo Error carrying SQLite's message and the SQL.
@@ -14,7 +15,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace tonearm::sync {
+namespace tonearm::sqlite {
 
 class Database;
 
@@ -48,7 +49,9 @@ private:
 class Database {
 public:
     // Opens (creating if needed) the file at path in WAL mode with
-    // synchronous=FULL, foreign keys on and busy_timeout_ms for locks.
+    // synchronous=FULL (a committed write survives power loss, which every
+    // store here promises its callers), foreign keys on and busy_timeout_ms
+    // for locks. Fails with kIo naming the file.
     static Result<std::unique_ptr<Database>> Open(const std::string& path, int busy_timeout_ms);
     ~Database();
     Database(const Database&) = delete;
@@ -59,6 +62,8 @@ public:
 
     // PRAGMA user_version.
     Result<int64_t> UserVersion();
+    // Rows changed by the last INSERT, UPDATE or DELETE.
+    int64_t Changes();
 
     sqlite3* handle() { return db_; }
     Error LastError(const std::string& what);
@@ -88,4 +93,4 @@ private:
     bool open_ = false;
 };
 
-}  // namespace tonearm::sync
+}  // namespace tonearm::sqlite
