@@ -6,7 +6,14 @@
 // control thread; they never block on the network. Events are delivered to
 // the EventSink from the session's own worker threads (never from the audio
 // callback), one at a time; a sink must return quickly and must not call back
-// into the session synchronously.
+// into the session synchronously. Snapshot() is updated before each event is
+// delivered, so a caller that reads it on receiving an event sees at least
+// the session that event describes.
+//
+// kEnded means the device took every sample from the start (or seek)
+// position to the track's duration, and kFirstAudio (if any sample was
+// audible) came before it. A track whose audio stops short of its duration
+// ends in kError with a message saying where and why, never in kEnded.
 #pragma once
 
 #include <cstdint>

@@ -75,6 +75,12 @@ private:
     void Tick();
     void TickBuffering(bool finished);
     void TickPlaying(bool finished);
+    // Ends the track once its last frame has left the ring: kEnded when the
+    // device took every sample up to the duration, else kError saying where
+    // it stopped. Requires pipeline_ and manifest_.
+    void FinishTrack();
+    // Emits kFirstAudio and kUnderrun for what the callback did since the last call.
+    void ReportDeviceEvents();
     void ReportProgress(SteadyTime now);
     void UpdateSnapshot();
     int64_t HeardSample() const;

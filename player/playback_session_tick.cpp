@@ -1,6 +1,7 @@
 // The periodic part of the session worker: device start/stop decisions and
 // the events that report progress.
 #include <algorithm>
+#include <string>
 
 #include "core/log.h"
 #include "player/playback_session_impl.h"
@@ -37,11 +38,9 @@ void PlaybackSession::Impl::TickBuffering(bool finished) {
         static_cast<size_t>(config_.start_buffer_seconds * manifest_->sample_rate);
     const size_t buffered = ring_->SizeApprox() / kOutputChannels;
     if (buffered < start_frames && !finished) return;
-    if (buffered == 0) {
-        StopPipeline();
-        SetState(PlaybackState::kEnded);
-        return;
-    }
+    // Finished with an empty ring: the device took the last frame before a
+    // stall stopped it, or the track had nothing left to play.
+    if (buffered == 0) return FinishTrack();
     Status started = output_.Start();
     if (!started.ok()) return Fail(started.error().message);
     SetState(PlaybackState::kPlaying);
@@ -49,12 +48,7 @@ void PlaybackSession::Impl::TickBuffering(bool finished) {
 
 void PlaybackSession::Impl::TickPlaying(bool finished) {
     const size_t buffered = ring_->SizeApprox();
-    if (finished && buffered == 0) {
-        (void)output_.Stop();  // plays out what the device still holds
-        StopPipeline();
-        SetState(PlaybackState::kEnded);
-        return;
-    }
+    if (finished && buffered == 0) return FinishTrack();
     if (!finished && buffered == 0 && output_.underruns() > reported_underruns_) {
         // The ring ran dry: stop the device and refill rather than stutter.
         (void)output_.Stop();
@@ -62,7 +56,30 @@ void PlaybackSession::Impl::TickPlaying(bool finished) {
     }
 }
 
-void PlaybackSession::Impl::ReportProgress(SteadyTime now) {
+// The decoder wrote the last frame and the ring is empty. On an unpaced sink
+// the whole track may have gone through the callback since the last tick, so
+// everything the callback did is settled and reported before the end is
+// announced, and an end short of the track's length is an error, not kEnded.
+void PlaybackSession::Impl::FinishTrack() {
+    (void)output_.Stop();  // plays out what the device holds; the callback has returned after it
+    const int64_t warnings = pipeline_->decode_warnings();
+    StopPipeline();
+    ReportDeviceEvents();
+
+    const int64_t heard = HeardSample();
+    const int64_t duration = manifest_->duration_samples;
+    if (heard != duration) {
+        std::string message = "track " + log::Quote(track_id_) + " stopped at sample " +
+                              std::to_string(heard) + " of " + std::to_string(duration);
+        if (warnings > 0) {
+            message += " after skipping " + std::to_string(warnings) + " damaged pages or packets";
+        }
+        return Fail(message);
+    }
+    SetState(PlaybackState::kEnded);
+}
+
+void PlaybackSession::Impl::ReportDeviceEvents() {
     if (!first_audio_reported_ && output_.first_audio_ns() != 0) {
         first_audio_reported_ = true;
         auto heard =
@@ -78,6 +95,10 @@ void PlaybackSession::Impl::ReportProgress(SteadyTime now) {
         reported_underruns_ = underruns;
         Emit(MakeEvent(PlayerEvent::Kind::kUnderrun));
     }
+}
+
+void PlaybackSession::Impl::ReportProgress(SteadyTime now) {
+    ReportDeviceEvents();
     if (now < next_report_) return;
     next_report_ = now + kReportInterval;
     Emit(MakeEvent(PlayerEvent::Kind::kBuffer));
@@ -128,6 +149,9 @@ void PlaybackSession::Impl::SetState(PlaybackState state) {
 }
 
 void PlaybackSession::Impl::Emit(PlayerEvent event) {
+    // A caller that reacts to an event by reading Snapshot() sees at least
+    // the session the event describes (the count of frames at kEnded above all).
+    UpdateSnapshot();
     if (sink_) sink_(event);
 }
 

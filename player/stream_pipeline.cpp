@@ -115,6 +115,13 @@ void StreamPipeline::DecodeLoop() {
         warnings_.store(decoder.warnings(), std::memory_order_relaxed);
     }
     if (stop_.load()) return;
+    if (!decoder.reached_end()) {
+        // Every byte up to the end of the file arrived, yet no page closed the
+        // stream: the file is shorter than its manifest says.
+        return Fail(MakeError(ErrorCode::kCorrupt, "the stream ended before its last page, after " +
+                                                       std::to_string(frames_written_) +
+                                                       " frames"));
+    }
     if (decoder.warnings() > 0) {
         LOG_WARN(kLog, "skipped " << decoder.warnings() << " damaged pages or packets in "
                                   << log::Quote(params_.manifest.track_id));
@@ -133,6 +140,7 @@ void StreamPipeline::WriteFrames(const float* const* pcm, int frames, int64_t fi
             planes[c] = pcm[c] + offset;
         MixToStereo(planes.data(), channels, n, stereo_.data());
         if (!WriteToRing(stereo_.data(), 2 * static_cast<size_t>(n))) return;
+        frames_written_ += n;
     }
 }
 

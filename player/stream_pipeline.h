@@ -61,7 +61,9 @@ public:
     // Cancels transfers and joins both threads. Idempotent.
     void Stop();
 
-    // True once the last frame of the track is in the ring.
+    // True once the last frame of the track is in the ring. A stream whose
+    // bytes run out before its end-of-stream page never finishes; it fails
+    // with kCorrupt instead.
     bool finished() const { return finished_.load(std::memory_order_acquire); }
     // Set when the run failed for good; the threads have ended then.
     std::optional<Error> error() const;
@@ -122,6 +124,7 @@ private:
     int64_t headers_until_ = 0;     // fetch thread only: end of header bytes still wanted
     std::string header_collected_;  // fetch thread only
     std::vector<float> stereo_;     // decode thread only
+    int64_t frames_written_ = 0;    // decode thread only: frames put into the ring
     std::thread fetch_thread_;
     std::thread decode_thread_;
 };
