@@ -10,6 +10,7 @@ packages=(
   libcurl4-openssl-dev libsqlite3-dev libssl-dev libexpat1-dev
   nlohmann-json3-dev libcpp-httplib-dev libebur128-dev libsoxr-dev
   libgtest-dev libgmock-dev
+  fontconfig fonts-dejavu-core
   vorbis-tools curl xvfb xauth dbus dbus-x11 alsa-utils sox
 )
 
