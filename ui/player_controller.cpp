@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/log.h"
+#include "player/audio_cache.h"
 
 namespace tonearm::ui {
 namespace {
@@ -55,6 +56,9 @@ void PlayerController::ensureSession() {
     if (session_) return;
     const quint64 generation = ++session_generation_;
     config_.volume = volume_;
+    // Tracks pinned for offline (tonearm-cli offline pin) play from here
+    // without the network.
+    config_.cache_dir = player::DefaultCacheDir();
     auto sink = [this, generation](const player::PlayerEvent& event) {
         // Engine thread: copy the event onto the GUI thread and return.
         QMetaObject::invokeMethod(
