@@ -20,6 +20,7 @@
 #include "core/api_client.h"
 #include "tests/bench/bench_stats.h"
 #include "tests/support/alsa_file_sink.h"
+#include "tests/support/json_lines.h"
 #include "tests/support/process.h"
 #include "tests/support/server_process.h"
 #include "tests/support/temp_dir.h"
@@ -57,10 +58,8 @@ double MsSince(std::chrono::steady_clock::time_point start) {
 
 // The value of field in the first --json line whose event is name.
 Json FirstEvent(const std::string& out, const std::string& name) {
-    std::istringstream lines(out);
-    for (std::string line; std::getline(lines, line);) {
-        auto json = ParseJson(line);
-        if (json.ok() && json->is_object() && json->value("event", "") == name) return *json;
+    for (const Json& json : testing::ParseJsonLines(out)) {
+        if (json.is_object() && json.value("event", "") == name) return json;
     }
     return Json::object();
 }

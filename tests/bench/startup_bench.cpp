@@ -15,6 +15,7 @@
 #include "core/wire.h"
 #include "tests/bench/bench_stats.h"
 #include "tests/support/alsa_file_sink.h"
+#include "tests/support/json_lines.h"
 #include "tests/support/process.h"
 #include "tests/support/server_process.h"
 #include "tests/support/temp_dir.h"
@@ -32,15 +33,10 @@ struct RunFigures {
 // Parses the --json lines of one play run.
 RunFigures ParsePlayOutput(const std::string& out) {
     RunFigures figures;
-    size_t begin = 0;
-    while (begin < out.size()) {
-        size_t end = out.find('\n', begin);
-        if (end == std::string::npos) end = out.size();
-        auto json = ParseJson(out.substr(begin, end - begin));
-        begin = end + 1;
-        if (!json || !json->is_object() || json->value("event", "") != "first_audio") continue;
-        figures.command_ms = json->value("t_ms", -1.0);
-        figures.engine_ms = json->value("ms", -1.0);
+    for (const Json& json : ParseJsonLines(out)) {
+        if (!json.is_object() || json.value("event", "") != "first_audio") continue;
+        figures.command_ms = json.value("t_ms", -1.0);
+        figures.engine_ms = json.value("ms", -1.0);
         break;
     }
     return figures;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/wire.h"
+#include "tests/support/json_lines.h"
 #include "tests/support/process.h"
 #include "tests/support/server_process.h"
 #include "tests/support/temp_dir.h"
@@ -15,19 +16,12 @@
 namespace tonearm::testing {
 namespace {
 
+// Every line tonearm-cli --json prints must be a JSON object.
 std::vector<Json> JsonLines(const std::string& out) {
-    std::vector<Json> lines;
-    size_t begin = 0;
-    while (begin < out.size()) {
-        size_t end = out.find('\n', begin);
-        if (end == std::string::npos) end = out.size();
-        std::string line = out.substr(begin, end - begin);
-        begin = end + 1;
-        if (line.empty()) continue;
-        auto json = ParseJson(line);
-        EXPECT_TRUE(json.ok()) << "not a JSON line: " << line;
-        if (json) lines.push_back(*json);
-    }
+    std::vector<std::string> bad;
+    std::vector<Json> lines = ParseJsonLines(out, &bad);
+    for (const std::string& line : bad)
+        ADD_FAILURE() << "not a JSON line: " << line;
     return lines;
 }
 

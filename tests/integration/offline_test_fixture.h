@@ -15,6 +15,7 @@
 #include "core/crypto.h"
 #include "core/http_client.h"
 #include "tests/support/alsa_file_sink.h"
+#include "tests/support/json_lines.h"
 #include "tests/support/process.h"
 #include "tests/support/server_process.h"
 #include "tests/support/temp_dir.h"
@@ -112,13 +113,8 @@ protected:
         argv.insert(argv.end(), args.begin(), args.end());
         testing::ProcessResult result =
             testing::RunProcess(argv, timeout_ms, {"HOME=" + home_.path()});
-        CliRun run{result.exit_code, {}, result.out, result.err};
-        std::istringstream out(result.out);
-        for (std::string line; std::getline(out, line);) {
-            auto json = ParseJson(line);
-            if (json.ok()) run.events.push_back(*json);
-        }
-        return run;
+        return CliRun{result.exit_code, testing::ParseJsonLines(result.out), result.out,
+                      result.err};
     }
 
     // The variant file as the server holds it (through a fresh signed URL).

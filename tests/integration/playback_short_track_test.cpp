@@ -19,6 +19,7 @@
 #include "core/http_client.h"
 #include "player/playback_session.h"
 #include "tests/support/alsa_file_sink.h"
+#include "tests/support/json_lines.h"
 #include "tests/support/process.h"
 #include "tests/support/server_process.h"
 #include "tests/support/temp_dir.h"
@@ -263,14 +264,11 @@ TEST_P(ShortTrackPlayback, CliPlayOfAShortTrackSummarisesEveryFrame) {
         ASSERT_EQ(played.exit_code, 0) << played.out << played.err;
         bool heard = false, heard_before_end = false;
         Json summary;
-        std::istringstream lines(played.out);
-        for (std::string line; std::getline(lines, line);) {
-            auto json = ParseJson(line);
-            if (!json.ok()) continue;
-            const std::string event = json->value("event", "");
+        for (const Json& json : ParseJsonLines(played.out)) {
+            const std::string event = json.value("event", "");
             if (event == "first_audio") heard = true;
-            if (event == "state" && json->value("state", "") == "ended") heard_before_end = heard;
-            if (event == "summary") summary = *json;
+            if (event == "state" && json.value("state", "") == "ended") heard_before_end = heard;
+            if (event == "summary") summary = json;
         }
         EXPECT_TRUE(heard_before_end) << "run " << run << "\n" << played.out;
         EXPECT_EQ(summary.value("frames_played", int64_t{-1}), Played().duration_samples)

@@ -21,6 +21,7 @@
 
 #include "core/wire.h"
 #include "sync/replica.h"
+#include "tests/support/json_lines.h"
 #include "tests/support/process.h"
 #include "tests/support/server_process.h"
 #include "tests/support/temp_dir.h"
@@ -75,14 +76,9 @@ protected:
         return Lines(result.out);
     }
 
+    // A line cut by the kill is no report: only complete lines count.
     static std::vector<Json> Lines(const std::string& out) {
-        std::vector<Json> lines;
-        size_t begin = 0;
-        for (size_t end; (end = out.find('\n', begin)) != std::string::npos; begin = end + 1) {
-            Result<Json> json = ParseJson(out.substr(begin, end - begin));
-            if (json.ok()) lines.push_back(*json);  // a line cut by the kill is no report
-        }
-        return lines;
+        return testing::ParseJsonLines(out, nullptr, /*complete_lines_only=*/true);
     }
 
     // Opens the device's replica (as the next CLI run would) and returns it.

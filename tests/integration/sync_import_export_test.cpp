@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/wire.h"
+#include "tests/support/json_lines.h"
 #include "tests/support/process.h"
 #include "tests/support/server_process.h"
 #include "tests/support/temp_dir.h"
@@ -58,13 +59,10 @@ protected:
         argv.insert(argv.end(), args.begin(), args.end());
         testing::ProcessResult result = testing::RunProcess(argv, 30000);
         EXPECT_EQ(result.exit_code, expected_exit) << result.out << result.err;
-        std::vector<Json> lines;
-        std::istringstream out(result.out);
-        for (std::string line; std::getline(out, line);) {
-            Result<Json> json = ParseJson(line);
-            EXPECT_TRUE(json.ok()) << line;
-            if (json.ok()) lines.push_back(*json);
-        }
+        std::vector<std::string> bad;
+        std::vector<Json> lines = testing::ParseJsonLines(result.out, &bad);
+        for (const std::string& line : bad)
+            ADD_FAILURE() << "not a JSON line: " << line;
         return lines;
     }
 

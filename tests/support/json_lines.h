@@ -1,0 +1,19 @@
+// Reading what `tonearm-cli --json` prints: one JSON object per line.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/wire.h"
+
+namespace tonearm::testing {
+
+// The lines of out that parse as JSON, in order. Lines that do not parse
+// (a line cut by a kill, stray text) are skipped; when bad_lines is given
+// they are appended there so a test can assert there were none. A last line
+// without '\n' counts only when complete_lines_only is false.
+std::vector<Json> ParseJsonLines(const std::string& out,
+                                 std::vector<std::string>* bad_lines = nullptr,
+                                 bool complete_lines_only = false);
+
+}  // namespace tonearm::testing
