@@ -32,6 +32,7 @@
 
 namespace tonearm::player {
 
+// One entry of the queue; a value, copied out to callers.
 struct QueueItem {
     int64_t item_id = 0;
     std::string track_id;
@@ -90,7 +91,8 @@ public:
     // Empties the queue. Keeps the history, the repeat and the shuffle mode.
     void Clear();
 
-    // The items in play order.
+    // The items in play order; the reference is valid until the next
+    // non-const call.
     const std::vector<QueueItem>& Items() const { return play_; }
     size_t Size() const { return play_.size(); }
 
