@@ -1,5 +1,7 @@
 #include "player/chunk_plan.h"
 
+#include <algorithm>
+
 namespace tonearm::player {
 
 size_t SeekPointFor(const Variant& variant, int64_t target) {
@@ -36,10 +38,46 @@ std::vector<Chunk> PlanChunks(const Variant& variant, size_t first_point, size_t
             chunk.last_byte = variant.size - 1;
             chunk.end_granule = duration_samples;
         }
+        chunk.end_point = next;
         if (chunk.last_byte >= chunk.first_byte) chunks.push_back(chunk);
         point = next;
     }
     return chunks;
+}
+
+Chunk ChunkFrom(const Variant& variant, size_t point, int64_t from_sample, int64_t min_samples,
+                size_t max_bytes, int64_t duration_samples) {
+    const auto& index = variant.seek_index;
+    Chunk chunk;
+    chunk.first_byte = index[point].byte_offset;
+    chunk.first_granule = index[point].granule;
+    size_t next = point + 1;
+    while (next < index.size() && index[next].granule < from_sample + min_samples &&
+           index[next].byte_offset - chunk.first_byte < static_cast<int64_t>(max_bytes)) {
+        ++next;
+    }
+    // A chunk must end past the sample it was asked to cover.
+    while (next < index.size() && index[next].granule <= from_sample)
+        ++next;
+    if (next < index.size()) {
+        chunk.last_byte = index[next].byte_offset - 1;
+        chunk.end_granule = index[next].granule;
+    } else {
+        chunk.last_byte = variant.size - 1;
+        chunk.end_granule = duration_samples;
+    }
+    chunk.end_point = next;
+    return chunk;
+}
+
+int64_t BytesCovering(const Variant& variant, int64_t from_sample, int64_t to_sample) {
+    const auto& index = variant.seek_index;
+    if (index.empty()) return 0;
+    const int64_t first = index[SeekPointFor(variant, from_sample)].byte_offset;
+    for (const SeekPoint& point : index) {
+        if (point.granule >= to_sample) return std::max<int64_t>(point.byte_offset - first, 0);
+    }
+    return std::max<int64_t>(variant.size - first, 0);
 }
 
 }  // namespace tonearm::player

@@ -24,6 +24,7 @@ struct Chunk {
     int64_t last_byte = 0;      // inclusive
     int64_t first_granule = 0;  // granule of the seek point the chunk starts at
     int64_t end_granule = 0;    // granule of the point after it, or the duration
+    size_t end_point = 0;       // index of the point after it, or the index size
 };
 
 // Index of the seek point to restart at so that decoding covers sample
@@ -37,5 +38,17 @@ size_t SeekPointFor(const Variant& variant, int64_t target);
 // chunk_bytes long (at least one segment). duration_samples closes the last.
 std::vector<Chunk> PlanChunks(const Variant& variant, size_t first_point, size_t chunk_bytes,
                               int64_t duration_samples);
+
+// The chunk that starts at seek point `point` and runs over whole segments
+// until it covers min_samples of audio past from_sample, or until it holds
+// max_bytes (whichever comes first; at least one segment), or to the end of
+// the file. Requires point < the index size.
+Chunk ChunkFrom(const Variant& variant, size_t point, int64_t from_sample, int64_t min_samples,
+                size_t max_bytes, int64_t duration_samples);
+
+// Bytes of the variant that decoding the samples [from_sample, to_sample)
+// needs when it restarts at SeekPointFor(from_sample): the estimate a bitrate
+// controller compares rungs with.
+int64_t BytesCovering(const Variant& variant, int64_t from_sample, int64_t to_sample);
 
 }  // namespace tonearm::player

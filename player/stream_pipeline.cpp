@@ -16,23 +16,14 @@ constexpr int kMixFrames = 1024;    // frames converted to stereo at a time
 constexpr int kRingFullWaitMs = 5;  // the consumer is the callback: poll, do not wait on it
 constexpr size_t kMaxQueuedBytes = 4 << 20;
 
-Variant VariantOf(const Manifest& manifest, int kbps) {
-    for (const Variant& v : manifest.variants) {
-        if (v.kbps == kbps) return v;
-    }
-    return Variant{};
-}
-
 }  // namespace
 
 StreamPipeline::StreamPipeline(PipelineParams params)
     : params_(std::move(params)),
       sample_rate_(params_.manifest.sample_rate),
-      variant_(VariantOf(params_.manifest, params_.kbps)),
-      from_file_start_(variant_.seek_index.empty() ||
-                       SeekPointFor(variant_, params_.start_sample) == 0),
       manifest_(params_.manifest) {
     stereo_.resize(2 * kMixFrames);
+    next_sample_ = params_.start_sample;
     fetch_thread_ = std::thread([this] { FetchLoop(); });
     decode_thread_ = std::thread([this] { DecodeLoop(); });
 }
@@ -54,9 +45,16 @@ std::optional<Error> StreamPipeline::error() const {
     return error_;
 }
 
-std::string StreamPipeline::header_pages() const {
+std::map<int, std::string> StreamPipeline::header_pages() const {
     std::lock_guard<std::mutex> lock(mu_);
     return header_pages_;
+}
+
+std::vector<ChunkReport> StreamPipeline::TakeReports() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<ChunkReport> out;
+    out.swap(reports_);
+    return out;
 }
 
 Manifest StreamPipeline::manifest() const {
@@ -95,43 +93,66 @@ bool StreamPipeline::PopPiece(Piece* piece) {
 }
 
 void StreamPipeline::DecodeLoop() {
-    VorbisStreamDecoder decoder;
+    const int64_t duration = params_.manifest.duration_samples;
+    std::map<int, std::unique_ptr<VorbisStreamDecoder>> decoders;
+    VorbisStreamDecoder* active = nullptr;
     const auto sink = [this](const float* const* pcm, int frames, int64_t first) {
         WriteFrames(pcm, frames, first);
     };
     Piece piece;
-    while (!decoder.reached_end() && PopPiece(&piece)) {
+    while (next_sample_ < duration && PopPiece(&piece)) {
         if (piece.headers) {
-            Status opened = decoder.Open(piece.bytes);
-            if (opened.ok() && (decoder.info().sample_rate != sample_rate_ ||
-                                decoder.info().channels != params_.manifest.channels)) {
+            auto decoder = std::make_unique<VorbisStreamDecoder>();
+            Status opened = decoder->Open(piece.bytes);
+            if (opened.ok() && (decoder->info().sample_rate != sample_rate_ ||
+                                decoder->info().channels != params_.manifest.channels)) {
                 opened = MakeError(ErrorCode::kCorrupt, "stream format differs from the manifest");
             }
-            if (!opened.ok()) return Fail(opened.error().Wrap("cannot decode the stream"));
-            decoder.Restart(from_file_start_, params_.manifest.duration_samples);
+            if (!opened.ok()) {
+                return Fail(opened.error().Wrap("cannot decode the " + std::to_string(piece.kbps) +
+                                                " kbit/s stream"));
+            }
+            if (decoders[piece.kbps].get() == active) active = nullptr;
+            decoders[piece.kbps] = std::move(decoder);
             continue;
         }
-        decoder.Feed(piece.bytes.data(), piece.bytes.size(), sink);
-        warnings_.store(decoder.warnings(), std::memory_order_relaxed);
+        if (piece.restart) {
+            auto found = decoders.find(piece.kbps);
+            if (found == decoders.end()) {
+                return Fail(MakeError(ErrorCode::kInternal, "audio before its header pages"));
+            }
+            active = found->second.get();
+            active->Restart(piece.stream_start, duration);
+        }
+        if (active == nullptr) continue;
+        active->Feed(piece.bytes.data(), piece.bytes.size(), sink);
+        int64_t warnings = 0;
+        for (const auto& [kbps, decoder] : decoders)
+            warnings += decoder->warnings();
+        warnings_.store(warnings, std::memory_order_relaxed);
     }
     if (stop_.load()) return;
-    if (!decoder.reached_end()) {
-        // Every byte up to the end of the file arrived, yet no page closed the
-        // stream: the file is shorter than its manifest says.
+    if (next_sample_ < duration) {
+        // Every byte up to the end of the file arrived, yet the audio stops
+        // short: the file is shorter than its manifest says.
         return Fail(MakeError(ErrorCode::kCorrupt, "the stream ended before its last page, after " +
                                                        std::to_string(frames_written_) +
                                                        " frames"));
     }
-    if (decoder.warnings() > 0) {
-        LOG_WARN(kLog, "skipped " << decoder.warnings() << " damaged pages or packets in "
+    if (warnings_.load() > 0) {
+        LOG_WARN(kLog, "skipped " << warnings_.load() << " damaged pages or packets in "
                                   << log::Quote(params_.manifest.track_id));
     }
     finished_.store(true, std::memory_order_release);
 }
 
+// Frames before next_sample_ were written already (or lie before the start):
+// a restarted decoder's output is joined exactly where the ring stands. A
+// decoder that jumps ahead (a hole in damaged data) moves the position on;
+// the session then sees fewer frames than the duration and says so.
 void StreamPipeline::WriteFrames(const float* const* pcm, int frames, int64_t first_sample) {
-    int skip =
-        static_cast<int>(std::clamp<int64_t>(params_.start_sample - first_sample, 0, frames));
+    int skip = static_cast<int>(std::clamp<int64_t>(next_sample_ - first_sample, 0, frames));
+    if (first_sample > next_sample_) next_sample_ = first_sample;
     const int channels = params_.manifest.channels;
     std::vector<const float*> planes(static_cast<size_t>(channels));
     for (int offset = skip; offset < frames; offset += kMixFrames) {
@@ -141,6 +162,7 @@ void StreamPipeline::WriteFrames(const float* const* pcm, int frames, int64_t fi
         MixToStereo(planes.data(), channels, n, stereo_.data());
         if (!WriteToRing(stereo_.data(), 2 * static_cast<size_t>(n))) return;
         frames_written_ += n;
+        next_sample_ += n;
     }
 }
 

@@ -1,4 +1,5 @@
-// The fetch thread of StreamPipeline: manifest refresh, range requests, pacing.
+// The fetch thread of StreamPipeline: bitrate choice per chunk, range
+// requests, manifest refresh, pacing.
 #include <algorithm>
 #include <chrono>
 
@@ -16,6 +17,9 @@ constexpr int kMaxAttempts = 6;         // per range, for network errors and bad
 constexpr int kMaxRefreshesInARow = 3;  // fresh URLs refused again at once
 constexpr int kFirstBackoffMs = 100;
 constexpr int kMaxBackoffMs = 2000;
+constexpr size_t kLookaheadChunks = 10;  // chunk sizes a controller may plan over
+
+using Clock = std::chrono::steady_clock;
 
 const Variant* FindVariant(const Manifest& manifest, int kbps) {
     for (const Variant& v : manifest.variants) {
@@ -37,42 +41,137 @@ void StreamPipeline::FetchLoop() {
 }
 
 Status StreamPipeline::FetchAudio(HttpClient& http) {
-    Variant variant = *FindVariant(params_.manifest, params_.kbps);
-    if (variant.seek_index.empty()) {
-        return MakeError(ErrorCode::kProtocol, "manifest variant has no seek index");
-    }
-    size_t point = SeekPointFor(variant, params_.start_sample);
-    std::vector<Chunk> chunks =
-        PlanChunks(variant, point, params_.chunk_bytes, params_.manifest.duration_samples);
-    // From the start of the file, the header pages and the first chunk are
-    // adjacent: one request saves a round trip before the first sound.
-    const bool joined = params_.header_pages.empty() && !chunks.empty() &&
-                        chunks.front().first_byte == variant.header_bytes;
-    if (!params_.header_pages.empty()) {
-        Push(Piece{true, params_.header_pages});
-    } else {
-        headers_until_ = variant.header_bytes;
-        if (!joined) {
-            Status status = FetchRange(http, 0, variant.header_bytes - 1);
-            if (!status.ok()) return status.error().Wrap("cannot fetch the stream headers");
+    for (int kbps : params_.ladder_kbps) {
+        const Variant* variant = FindVariant(params_.manifest, kbps);
+        if (variant == nullptr || variant->seek_index.empty()) {
+            return MakeError(ErrorCode::kProtocol,
+                             "manifest variant " + std::to_string(kbps) + " has no seek index");
         }
     }
-
-    fetched_end_.store(variant.seek_index[point].granule, std::memory_order_relaxed);
-    for (size_t i = 0; i < chunks.size(); ++i) {
+    const int64_t duration = params_.manifest.duration_samples;
+    const auto min_samples = static_cast<int64_t>(params_.chunk_seconds * sample_rate_);
+    int64_t next = std::min(params_.start_sample, duration);
+    int rung = -1;
+    size_t point = 0;  // of the current rung: where its next chunk starts
+    fetched_end_.store(next, std::memory_order_relaxed);
+    do {
         if (!WaitWhileAhead()) return MakeError(ErrorCode::kCancelled, "stopped");
-        const int64_t first = (i == 0 && joined) ? 0 : chunks[i].first_byte;
-        Status status = FetchRange(http, first, chunks[i].last_byte);
-        if (!status.ok()) {
-            return status.error().Wrap("cannot fetch bytes " + std::to_string(first) + "-" +
-                                       std::to_string(chunks[i].last_byte));
+        const double buffer =
+            static_cast<double>(fetched_end_.load() - params_.heard_sample()) / sample_rate_;
+        const int chosen = ChooseRung(rung, point, next);
+        const int kbps = params_.ladder_kbps[chosen];
+        const Variant& variant = *FindVariant(params_.manifest, kbps);
+        const bool restart = chosen != rung;
+        const size_t from = restart ? SeekPointFor(variant, next) : point;
+        const Chunk chunk =
+            ChunkFrom(variant, from, next, min_samples, params_.chunk_bytes, duration);
+        const bool headers_known = params_.header_pages.count(kbps) > 0;
+        const bool joined = restart && !headers_known && chunk.first_byte == variant.header_bytes;
+
+        const auto sent = Clock::now();
+        Status fetched = FetchChunk(http, kbps, chunk, restart, joined);
+        if (!fetched.ok()) return fetched;
+        const double seconds = std::chrono::duration<double>(Clock::now() - sent).count();
+        const int64_t bytes = chunk.last_byte - (joined ? 0 : chunk.first_byte) + 1;
+        if (params_.abr) params_.abr->OnChunkDownloaded({bytes, seconds, 0.0});
+        if (seconds > 0) estimate_.Add(seconds, 8.0 * static_cast<double>(bytes) / seconds);
+
+        ChunkReport report;
+        report.first_sample = next;
+        report.end_sample = chunk.end_granule;
+        report.kbps = kbps;
+        report.previous_kbps = rung < 0 ? 0 : params_.ladder_kbps[rung];
+        report.bytes = bytes;
+        report.seconds = seconds;
+        report.buffer_seconds = std::max(buffer, 0.0);
+        report.estimate_kbps = estimate_.Estimate().value_or(0.0) / 1000.0;
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            reports_.push_back(report);
         }
-        fetched_end_.store(chunks[i].end_granule, std::memory_order_relaxed);
+        next = chunk.end_granule;
+        point = chunk.end_point;
+        rung = chosen;
+        fetched_end_.store(next, std::memory_order_relaxed);
+    } while (next < duration);
+    return Status::Ok();
+}
+
+int StreamPipeline::ChooseRung(int current, size_t point, int64_t next) {
+    const auto& ladder = params_.ladder_kbps;
+    if (ladder.size() == 1) return 0;
+    if (!params_.abr) return static_cast<int>(ladder.size()) - 1;
+
+    abr::AbrContext context;
+    context.ladder_kbps = ladder;
+    context.current = current;
+    context.buffer_seconds = std::max<double>(
+        0.0, static_cast<double>(fetched_end_.load() - params_.heard_sample()) / sample_rate_);
+    context.max_buffer_seconds = params_.buffer_target_seconds;
+    context.chunk_seconds = params_.chunk_seconds;
+    context.now_seconds = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+
+    // Chunk k covers [edge[k], edge[k+1]) along the current rung's index (or
+    // the top rung's before the first chunk); every rung is priced for the
+    // same span.
+    const int64_t duration = params_.manifest.duration_samples;
+    const auto min_samples = static_cast<int64_t>(params_.chunk_seconds * sample_rate_);
+    const Variant& guide =
+        *FindVariant(params_.manifest, ladder[current < 0 ? ladder.size() - 1 : current]);
+    size_t at = current < 0 ? SeekPointFor(guide, next) : point;
+    int64_t from = next;
+    for (size_t k = 0; k < kLookaheadChunks && from < duration; ++k) {
+        const Chunk span = ChunkFrom(guide, at, from, min_samples, params_.chunk_bytes, duration);
+        abr::UpcomingChunk upcoming;
+        upcoming.seconds = static_cast<double>(span.end_granule - from) / sample_rate_;
+        for (size_t r = 0; r < ladder.size(); ++r) {
+            const Variant& variant = *FindVariant(params_.manifest, ladder[r]);
+            int64_t bytes = BytesCovering(variant, from, span.end_granule);
+            if (k == 0 && static_cast<int>(r) == current) {
+                bytes = span.last_byte - span.first_byte + 1;
+            } else if (k == 0 && params_.header_pages.count(ladder[r]) == 0) {
+                bytes += variant.header_bytes;
+            }
+            upcoming.bytes.push_back(bytes);
+        }
+        context.upcoming.push_back(std::move(upcoming));
+        from = span.end_granule;
+        at = span.end_point;
+        if (at >= guide.seek_index.size()) break;
+    }
+    context.queue_ends_after_upcoming = from >= duration;
+    return std::clamp(params_.abr->ChooseRung(context), 0, static_cast<int>(ladder.size()) - 1);
+}
+
+Status StreamPipeline::FetchChunk(HttpClient& http, int kbps, const Chunk& chunk, bool restart,
+                                  bool joined) {
+    const Variant& variant = *FindVariant(params_.manifest, kbps);
+    fetch_kbps_.store(kbps, std::memory_order_relaxed);
+    next_audio_tag_ = Piece{false, kbps, restart, chunk.first_byte == variant.header_bytes, {}};
+    if (restart) {
+        auto known = params_.header_pages.find(kbps);
+        if (known != params_.header_pages.end()) {
+            Push(Piece{true, kbps, false, false, known->second});
+        } else {
+            headers_until_ = variant.header_bytes;
+            header_collected_.clear();
+            if (!joined) {
+                Status status = FetchRange(http, kbps, 0, variant.header_bytes - 1);
+                if (!status.ok()) return status.error().Wrap("cannot fetch the stream headers");
+            }
+        }
+    }
+    const int64_t first = joined ? 0 : chunk.first_byte;
+    Status status = FetchRange(http, kbps, first, chunk.last_byte);
+    if (!status.ok()) {
+        return status.error().Wrap("cannot fetch bytes " + std::to_string(first) + "-" +
+                                   std::to_string(chunk.last_byte) + " at " + std::to_string(kbps) +
+                                   " kbit/s");
     }
     return Status::Ok();
 }
 
-Status StreamPipeline::FetchRange(HttpClient& http, int64_t first, int64_t last) {
+Status StreamPipeline::FetchRange(HttpClient& http, int kbps, int64_t first, int64_t last) {
     if (params_.local_file) {
         const auto size = static_cast<int64_t>(params_.local_file->size());
         if (first < 0 || last >= size || first > last) {
@@ -88,7 +187,7 @@ Status StreamPipeline::FetchRange(HttpClient& http, int64_t first, int64_t last)
     while (next <= last) {
         if (stop_.load()) return MakeError(ErrorCode::kCancelled, "stopped");
         Manifest manifest = this->manifest();
-        const Variant* variant = FindVariant(manifest, params_.kbps);
+        const Variant* variant = FindVariant(manifest, kbps);
         HttpRequest request;
         request.url = variant->url;
         request.range_first = next;
@@ -134,6 +233,9 @@ Status StreamPipeline::FetchRange(HttpClient& http, int64_t first, int64_t last)
     return Status::Ok();
 }
 
+// Bytes below headers_until_ are the variant's header pages and become one
+// header piece; the rest are audio, the first piece of a chunk carrying the
+// chunk's restart tag.
 void StreamPipeline::Deliver(int64_t at, std::string bytes) {
     if (at < headers_until_) {
         auto take = static_cast<size_t>(
@@ -142,14 +244,21 @@ void StreamPipeline::Deliver(int64_t at, std::string bytes) {
         bytes.erase(0, take);
         if (at + static_cast<int64_t>(take) == headers_until_) {
             headers_until_ = 0;
+            const int kbps = next_audio_tag_.kbps;
+            params_.header_pages[kbps] = header_collected_;
             {
                 std::lock_guard<std::mutex> lock(mu_);
-                header_pages_ = header_collected_;
+                header_pages_[kbps] = header_collected_;
             }
-            Push(Piece{true, std::move(header_collected_)});
+            Push(Piece{true, kbps, false, false, std::move(header_collected_)});
+            header_collected_.clear();
         }
     }
-    if (!bytes.empty()) Push(Piece{false, std::move(bytes)});
+    if (bytes.empty()) return;
+    Piece piece = next_audio_tag_;
+    piece.bytes = std::move(bytes);
+    next_audio_tag_.restart = false;
+    Push(std::move(piece));
 }
 
 Status StreamPipeline::RefreshUrl() {
@@ -158,14 +267,16 @@ Status StreamPipeline::RefreshUrl() {
     auto fresh = api.GetManifest(params_.manifest.track_id);
     if (!fresh.ok()) return fresh.error().Wrap("cannot refresh the manifest");
 
-    const Variant* old_variant = FindVariant(params_.manifest, params_.kbps);
-    const Variant* new_variant = FindVariant(*fresh, params_.kbps);
-    if (new_variant == nullptr || new_variant->sha256 != old_variant->sha256 ||
-        new_variant->size != old_variant->size) {
-        return MakeError(ErrorCode::kProtocol, "the variant changed while playing");
+    for (int kbps : params_.ladder_kbps) {
+        const Variant* old_variant = FindVariant(params_.manifest, kbps);
+        const Variant* new_variant = FindVariant(*fresh, kbps);
+        if (new_variant == nullptr || new_variant->sha256 != old_variant->sha256 ||
+            new_variant->size != old_variant->size) {
+            return MakeError(ErrorCode::kProtocol, "the variant changed while playing");
+        }
     }
     refreshes_.fetch_add(1, std::memory_order_relaxed);
-    LOG_INFO(kLog, "refreshed the URL of " << log::Quote(params_.manifest.track_id));
+    LOG_INFO(kLog, "refreshed the URLs of " << log::Quote(params_.manifest.track_id));
     std::lock_guard<std::mutex> lock(mu_);
     manifest_ = std::move(fresh.value());
     return Status::Ok();

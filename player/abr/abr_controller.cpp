@@ -38,6 +38,7 @@ Result<std::unique_ptr<AbrController>> MakeAbrController(const std::string& name
     if (name == "bba") return MakeBba();
     if (name == "bola") return MakeBola();
     if (name == "robust-mpc") return MakeRobustMpc();
+    if (name == "round-robin") return MakeRoundRobin();
 
     std::string known;
     for (const std::string& n : AbrAlgorithmNames())

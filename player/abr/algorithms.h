@@ -73,4 +73,9 @@ struct TonearmConfig {
 };
 std::unique_ptr<AbrController> MakeTonearm(const TonearmConfig& config = {});
 
+// Switches on every chunk, cycling through the ladder: a QA aid that makes
+// every chunk boundary a splice. Accepted by MakeAbrController as
+// "round-robin" but not listed by AbrAlgorithmNames (it is no policy).
+std::unique_ptr<AbrController> MakeRoundRobin();
+
 }  // namespace tonearm::player::abr

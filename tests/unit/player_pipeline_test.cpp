@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/http_range.h"
+#include "player/abr/algorithms.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_audio.h"
 
@@ -62,6 +63,12 @@ protected:
         ASSERT_TRUE(testing::WriteOggVorbis(path, pcm, 0.5f).ok());
         file_ = *testing::ReadFileBytes(path);
         reference_ = *testing::DecodeOggVorbisFile(path);
+        // A second, much coarser encoding of the same audio: another variant.
+        std::string low_path = dir_.Join("low.ogg");
+        ASSERT_TRUE(testing::WriteOggVorbis(low_path, pcm, -0.1f).ok());
+        low_file_ = *testing::ReadFileBytes(low_path);
+        low_reference_ = *testing::DecodeOggVorbisFile(low_path);
+        ASSERT_EQ(low_reference_.frames(), reference_.frames());
 
         manifest_.track_id = "t1";
         manifest_.sample_rate = 44100;
@@ -78,7 +85,10 @@ protected:
                 res.set_content(ToJson(fresh).dump(), "application/json");
             });
         server_.Get(R"(/audio/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
-            ServeAudio(req, res);
+            ServeAudio(req, res, file_);
+        });
+        server_.Get(R"(/low/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+            ServeAudio(req, res, low_file_);
         });
         port_ = server_.bind_to_any_port("127.0.0.1");
         base_ = "http://127.0.0.1:" + std::to_string(port_);
@@ -95,7 +105,7 @@ protected:
         listener_.join();
     }
 
-    void ServeAudio(const httplib::Request& req, httplib::Response& res) {
+    void ServeAudio(const httplib::Request& req, httplib::Response& res, const std::string& file) {
         int request = ++requests_;
         int url_generation = std::stoi(req.matches[1]);
         if (fault_ == Fault::kGone) {
@@ -109,29 +119,31 @@ protected:
         // httplib would apply the Range itself after this handler; this
         // server decides on its own what it sends.
         const_cast<httplib::Request&>(req).ranges.clear();
-        ByteRange range{0, static_cast<int64_t>(file_.size()) - 1};
+        ByteRange range{0, static_cast<int64_t>(file.size()) - 1};
         bool ranged = ResolveRangeHeader(req.get_header_value("Range"), range.Length(), &range) ==
                       RangeParse::kSatisfiable;
         if (!ranged || fault_ == Fault::kIgnoreRange) {
             res.status = 200;
-            res.set_content(file_, "audio/ogg");
+            res.set_content(file, "audio/ogg");
             return;
         }
         int64_t first = range.first;
         int64_t length = range.Length();
         if (fault_ == Fault::kShortBodies && length > 100) length = length / 2;
         if (fault_ == Fault::kWrongRangeEveryThird && request % 3 == 0) first += 37;
-        length = std::min<int64_t>(length, static_cast<int64_t>(file_.size()) - first);
+        length = std::min<int64_t>(length, static_cast<int64_t>(file.size()) - first);
         res.status = 206;
         res.set_header("Content-Range", "bytes " + std::to_string(first) + "-" +
                                             std::to_string(first + range.Length() - 1) + "/" +
-                                            std::to_string(file_.size()));
-        res.set_content(file_.substr(static_cast<size_t>(first), static_cast<size_t>(length)),
+                                            std::to_string(file.size()));
+        res.set_content(file.substr(static_cast<size_t>(first), static_cast<size_t>(length)),
                         "audio/ogg");
     }
 
     // Runs a pipeline from start, draining its ring like the callback would.
-    std::vector<float> Play(int64_t start, std::unique_ptr<StreamPipeline>* out_pipeline) {
+    // switching: both variants, a switch on every chunk.
+    std::vector<float> Play(int64_t start, std::unique_ptr<StreamPipeline>* out_pipeline,
+                            bool switching = false) {
         SpscRingBuffer<float> ring(1 << 16);
         std::atomic<int64_t> consumed{0};
         PipelineParams params;
@@ -139,12 +151,22 @@ protected:
         params.token = [] { return std::string("token"); };
         params.manifest = manifest_;
         params.manifest.variants[0].url = base_ + "/audio/0";
-        params.kbps = 160;
-        params.start_sample = start;
+        params.ladder_kbps = {160};
         params.chunk_bytes = 8 * 1024;
+        if (switching) {
+            Variant low = DescribeVariant(low_file_);
+            low.kbps = 96;
+            low.url = base_ + "/low/0";
+            params.manifest.variants.insert(params.manifest.variants.begin(), low);
+            params.ladder_kbps = {96, 160};
+            params.abr = abr::MakeRoundRobin();
+            params.chunk_seconds = 1.0;
+            params.chunk_bytes = 1 << 20;
+        }
+        params.start_sample = start;
         params.ring = &ring;
         params.heard_sample = [&] { return start + consumed.load(); };
-        auto pipeline = std::make_unique<StreamPipeline>(params);
+        auto pipeline = std::make_unique<StreamPipeline>(std::move(params));
 
         std::vector<float> out;
         float block[1024];
@@ -173,6 +195,8 @@ protected:
     testing::TempDir dir_;
     std::string file_;
     testing::PcmBuffer reference_;
+    std::string low_file_;
+    testing::PcmBuffer low_reference_;
     Manifest manifest_;
     httplib::Server server_;
     int port_ = 0;
@@ -234,6 +258,38 @@ TEST_F(PipelineTest, ExpiredUrlIsRefreshedAndResumesAtTheSameByte) {
     EXPECT_EQ(pipeline->url_refreshes(), 1);
     EXPECT_EQ(manifests_.load(), 1);
     ExpectExactOutputFrom(0, out);
+}
+
+// Every chunk from the other variant: each stretch must be exactly that
+// variant's own decode, and the splices must neither lose nor repeat a sample.
+TEST_F(PipelineTest, SwitchingOnEveryChunkSplicesSampleExactly) {
+    for (int64_t start : {int64_t{0}, int64_t{2 * 44100 + 777}}) {
+        std::unique_ptr<StreamPipeline> pipeline;
+        std::vector<float> out = Play(start, &pipeline, true);
+        ASSERT_FALSE(pipeline->error()) << pipeline->error()->message;
+        ASSERT_TRUE(pipeline->finished());
+        ASSERT_EQ(static_cast<int64_t>(out.size()), (reference_.frames() - start) * 2);
+
+        std::vector<ChunkReport> chunks = pipeline->TakeReports();
+        ASSERT_GE(chunks.size(), 6u);
+        int switches = 0;
+        int64_t expected_first = start;
+        for (const ChunkReport& chunk : chunks) {
+            EXPECT_EQ(chunk.first_sample, expected_first);
+            expected_first = chunk.end_sample;
+            if (chunk.previous_kbps != 0 && chunk.previous_kbps != chunk.kbps) ++switches;
+            const testing::PcmBuffer& ref = chunk.kbps == 96 ? low_reference_ : reference_;
+            float worst = 0.0f;
+            for (int64_t i = chunk.first_sample * 2; i < chunk.end_sample * 2; ++i) {
+                worst = std::max(worst, std::fabs(out[static_cast<size_t>(i - start * 2)] -
+                                                  ref.samples[static_cast<size_t>(i)]));
+            }
+            EXPECT_LE(worst, 1e-4f)
+                << "chunk at " << chunk.first_sample << " (" << chunk.kbps << " kbit/s)";
+        }
+        EXPECT_EQ(expected_first, reference_.frames());
+        EXPECT_EQ(switches, static_cast<int>(chunks.size()) - 1);
+    }
 }
 
 TEST_F(PipelineTest, MissingFileIsAPermanentErrorWithAClearMessage) {
