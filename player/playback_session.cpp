@@ -3,23 +3,32 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/api_client.h"
 #include "core/log.h"
+#include "player/abr/abr_controller.h"
 #include "player/playback_session_impl.h"
 
 namespace tonearm::player {
 namespace {
 
 constexpr char kLog[] = "player";
-constexpr double kRingHeadroomSeconds = 2.0;
+constexpr double kTrackRingSeconds = 4.0;        // decoded audio a track may hold ahead
+constexpr double kGaplessDeviceSeconds = 4.0;    // rendered audio ahead of the device
+constexpr double kCrossfadeDeviceSeconds = 0.5;  // less, so a fade on skip starts soon
 
 PlayerConfig Sanitised(PlayerConfig config) {
+    config.chunk_seconds = std::clamp(config.chunk_seconds, 0.5, 30.0);
     config.chunk_bytes = std::max<size_t>(config.chunk_bytes, 4096);
-    config.buffer_target_seconds = std::clamp(config.buffer_target_seconds, 1.0, 120.0);
+    config.buffer_target_seconds = std::clamp(config.buffer_target_seconds, 1.0, 600.0);
     config.start_buffer_seconds =
         std::clamp(config.start_buffer_seconds, 0.05, config.buffer_target_seconds);
     config.volume = std::clamp(config.volume, 0.0, 1.0);
+    config.crossfade_seconds = std::clamp(config.crossfade_seconds, 0.0, 12.0);
     return config;
+}
+
+std::string HeaderKey(const LoadedTrack& track, int kbps) {
+    return track.item.track_id + "/" + std::to_string(track.source.manifest.version) + "/" +
+           std::to_string(kbps);
 }
 
 }  // namespace
@@ -39,7 +48,10 @@ int ChooseKbps(const Manifest& manifest, int preferred) {
 }
 
 PlaybackSession::Impl::Impl(PlayerConfig config, EventSink sink)
-    : config_(Sanitised(std::move(config))), sink_(std::move(sink)), token_(config_.token) {
+    : config_(Sanitised(std::move(config))),
+      sink_(std::move(sink)),
+      token_(config_.token),
+      crossfade_seconds_(config_.crossfade_seconds) {
     output_.SetGain(static_cast<float>(config_.volume));
     worker_ = std::thread([this] { WorkerLoop(); });
 }
@@ -49,10 +61,26 @@ PlaybackSession::Impl::~Impl() {
     worker_.join();
 }
 
-Status PlaybackSession::Impl::Play(const std::string& track_id, int64_t start_samples) {
+Status PlaybackSession::Impl::PlayQueue(std::vector<std::string> ids, size_t index,
+                                        int64_t start_samples) {
     if (!output_.available().ok()) return output_.available().error().Wrap("cannot play");
-    Post(Command(Command::kPlay, track_id, std::max<int64_t>(start_samples, 0)));
+    if (ids.empty() || index >= ids.size()) {
+        return MakeError(ErrorCode::kInvalidArgument, "no track at queue index " +
+                                                          std::to_string(index) + " of " +
+                                                          std::to_string(ids.size()));
+    }
+    Post(Command(Command::kPlay, std::move(ids), std::max<int64_t>(start_samples, 0), index));
     return Status::Ok();
+}
+
+void PlaybackSession::Impl::SetShuffle(bool on, uint64_t seed) {
+    Command command(Command::kShuffle, {}, on ? 1 : 0);
+    command.seed = seed;
+    Post(std::move(command));
+}
+
+void PlaybackSession::Impl::SetCrossfade(double seconds) {
+    crossfade_seconds_.store(std::clamp(seconds, 0.0, 12.0));
 }
 
 void PlaybackSession::Impl::SetVolume(double volume) {
@@ -92,6 +120,7 @@ void PlaybackSession::Impl::WorkerLoop() {
         for (const Command& command : batch) {
             if (command.kind == Command::kQuit) {
                 TearDown();
+                renderer_.reset();
                 output_.Close();
                 return;
             }
@@ -103,8 +132,6 @@ void PlaybackSession::Impl::WorkerLoop() {
 
 void PlaybackSession::Impl::Handle(const Command& command) {
     switch (command.kind) {
-        case Command::kPlay: StartTrack(command); break;
-        case Command::kSeek: SeekTo(command.position); break;
         case Command::kPause:
             paused_ = true;
             if (state_ == PlaybackState::kPlaying || state_ == PlaybackState::kBuffering) {
@@ -118,119 +145,247 @@ void PlaybackSession::Impl::Handle(const Command& command) {
             break;
         case Command::kStop:
             TearDown();
-            manifest_.reset();
             SetState(PlaybackState::kStopped);
             break;
-        case Command::kQuit: break;
+        case Command::kSeek: SeekTo(command.position); break;
+        default: HandleQueueCommand(command); break;
     }
     UpdateSnapshot();
 }
 
-void PlaybackSession::Impl::StartTrack(const Command& command) {
+void PlaybackSession::Impl::HandleQueueCommand(const Command& command) {
+    switch (command.kind) {
+        case Command::kPlay: {
+            (void)queue_.SetTracks(command.track_ids, command.start_index);
+            HardStart(*queue_.Current(), command.position, command.issued, std::nullopt);
+            break;
+        }
+        case Command::kNext: SkipTo(queue_.Next(), command.issued); break;
+        case Command::kPrevious: {
+            const int64_t ms =
+                current_ && current_->source.manifest.sample_rate > 0
+                    ? current_->heard.load() * 1000 / current_->source.manifest.sample_rate
+                    : 0;
+            auto step = queue_.Previous(ms);
+            if (!step) break;
+            if (step->restart) {
+                SeekTo(0);
+            } else {
+                SkipTo(step->item, command.issued);
+            }
+            break;
+        }
+        case Command::kAppend: queue_.Append(command.track_ids.front()); break;
+        case Command::kRepeat: queue_.SetRepeat(static_cast<RepeatMode>(command.position)); break;
+        case Command::kShuffle: queue_.SetShuffle(command.position != 0, command.seed); break;
+        default: break;
+    }
+    // A queue change may make the prefetched track the wrong one.
+    if (next_) {
+        auto upcoming = queue_.PeekAfterEnd();
+        if (!upcoming || upcoming->item_id != next_->item.item_id) {
+            if (renderer_ && renderer_->DropQueued(next_->voice)) {
+                StopPipeline(*next_);
+                next_.reset();
+            }
+        }
+    }
+    prefetch_failed_ = false;
+}
+
+Result<std::unique_ptr<LoadedTrack>> PlaybackSession::Impl::Load(const QueueItem& item,
+                                                                 int64_t start,
+                                                                 std::optional<TrackSource> known) {
+    Result<TrackSource> source =
+        known ? Result<TrackSource>(std::move(*known)) : ResolveTrack(item.track_id);
+    if (!source.ok()) {
+        return source.error().Wrap("cannot load track " + log::Quote(item.track_id));
+    }
+    const Manifest& manifest = source->manifest;
+    if (manifest.variants.empty() || manifest.sample_rate <= 0 || manifest.channels <= 0 ||
+        source->ladder.empty()) {
+        return MakeError(ErrorCode::kProtocol,
+                         "track " + log::Quote(item.track_id) + " has no playable variant");
+    }
+    auto track = std::make_unique<LoadedTrack>();
+    track->voice = next_voice_++;
+    track->item = item;
+    track->source = std::move(source.value());
+    track->start = std::clamp<int64_t>(start, 0, track->source.manifest.duration_samples);
+    track->heard.store(track->start);
+    if (config_.normalisation.enabled) {
+        track->gain_db = NormalisationGainDb(track->source.manifest.loudness.integrated_lufs,
+                                             config_.normalisation);
+    }
+    const auto floats =
+        static_cast<size_t>(std::ceil((kTrackRingSeconds + config_.start_buffer_seconds) *
+                                      track->source.manifest.sample_rate) *
+                            kOutputChannels);
+    track->ring = std::make_unique<SpscRingBuffer<float>>(floats);
+    StartPipeline(*track);
+    return track;
+}
+
+void PlaybackSession::Impl::StartPipeline(LoadedTrack& track) {
+    track.ring->Reset();
+    PipelineParams params;
+    params.api_base_url = config_.api_base_url;
+    params.token = [this] { return token(); };
+    params.manifest = track.source.manifest;
+    params.ladder_kbps = track.source.ladder;
+    if (params.ladder_kbps.size() > 1) {
+        auto controller = abr::MakeAbrController(config_.abr_algorithm);
+        if (controller.ok()) {
+            params.abr = std::move(controller.value());
+        } else {
+            LOG_WARN(kLog, controller.error().message << "; using tonearm");
+            params.abr = std::move(abr::MakeAbrController("tonearm").value());
+        }
+    }
+    params.start_sample = track.start;
+    params.chunk_seconds = config_.chunk_seconds;
+    params.chunk_bytes = config_.chunk_bytes;
+    params.buffer_target_seconds = config_.buffer_target_seconds;
+    for (int kbps : track.source.ladder) {
+        auto cached = header_cache_.find(HeaderKey(track, kbps));
+        if (cached != header_cache_.end()) params.header_pages[kbps] = cached->second;
+    }
+    params.ring = track.ring.get();
+    LoadedTrack* self = &track;
+    params.heard_sample = [self] { return self->heard.load(); };
+    params.local_file = track.source.local_file;
+    track.pipeline = std::make_unique<StreamPipeline>(std::move(params));
+    LOG_DEBUG(kLog, "streaming " << log::Quote(track.item.track_id) << " from " << track.start);
+}
+
+// Stops the fetch and decode threads, keeping what a later run of the same
+// track can reuse (header pages, the refreshed URLs).
+void PlaybackSession::Impl::StopPipeline(LoadedTrack& track) {
+    if (!track.pipeline) return;
+    track.pipeline->Stop();
+    for (const auto& [kbps, pages] : track.pipeline->header_pages())
+        header_cache_[HeaderKey(track, kbps)] = pages;
+    if (!track.pipeline->error()) track.source.manifest = track.pipeline->manifest();
+    track.url_refreshes += track.pipeline->url_refreshes();
+    track.pipeline.reset();
+}
+
+VoiceParams PlaybackSession::Impl::VoiceOf(LoadedTrack& track) const {
+    VoiceParams voice;
+    voice.id = track.voice;
+    voice.source = track.ring.get();
+    StreamPipeline* pipeline = track.pipeline.get();
+    voice.source_finished = [pipeline] { return pipeline->finished(); };
+    voice.source_rate = track.source.manifest.sample_rate;
+    voice.first_sample = track.start;
+    voice.end_sample = track.source.manifest.duration_samples;
+    voice.gain = DbToLinear(track.gain_db);
+    return voice;
+}
+
+void PlaybackSession::Impl::HardStart(const QueueItem& item, int64_t start, SteadyTime issued,
+                                      std::optional<TrackSource> known) {
     TearDown();
-    manifest_.reset();
-    track_id_ = command.track_id;
-    play_issued_ = command.issued;
+    play_issued_ = issued;
     paused_ = false;
     first_audio_reported_ = false;
-    frames_before_seek_ = 0;
-    url_refreshes_ = 0;
+    prefetch_failed_ = false;
     SetState(PlaybackState::kBuffering);
 
-    auto manifest = ResolveTrack();
-    if (!manifest.ok()) {
-        return Fail("cannot load track " + log::Quote(track_id_) + ": " + manifest.error().message);
-    }
-    if (manifest->variants.empty() || manifest->sample_rate <= 0 || manifest->channels <= 0) {
-        return Fail("track " + log::Quote(track_id_) + " has no playable variant");
-    }
-    manifest_ = std::move(manifest.value());
-    Emit(MakeEvent(PlayerEvent::Kind::kBitrate));
+    auto loaded = Load(item, start, std::move(known));
+    if (!loaded.ok()) return Fail(loaded.error().message);
+    current_ = std::move(loaded.value());
 
-    Status ready = PrepareOutput();
-    if (!ready.ok()) return Fail(ready.error().message);
-    output_.ArmFirstAudio();
-    StartPipeline(std::min(command.position, manifest_->duration_samples));
-}
-
-Status PlaybackSession::Impl::PrepareOutput() {
-    const int rate = manifest_->sample_rate;
-    double seconds = std::max(config_.buffer_target_seconds, config_.start_buffer_seconds) +
-                     kRingHeadroomSeconds;
-    size_t floats = static_cast<size_t>(std::ceil(seconds * rate)) * kOutputChannels;
-    if (!ring_ || ring_->capacity() < floats) {
-        ring_ = std::make_unique<SpscRingBuffer<float>>(floats);
+    const int rate = current_->source.manifest.sample_rate;
+    const double ahead =
+        crossfade_seconds_.load() > 0 ? kCrossfadeDeviceSeconds : kGaplessDeviceSeconds;
+    const auto floats = static_cast<size_t>(
+        std::ceil((ahead + config_.start_buffer_seconds) * rate) * kOutputChannels);
+    if (!device_ring_ || device_ring_->capacity() != floats) {
+        renderer_.reset();
+        device_ring_ = std::make_unique<SpscRingBuffer<float>>(floats);
     }
     Status opened = output_.Open(rate);
-    if (!opened.ok()) return opened;
-    output_.SetRing(ring_.get());
-    return Status::Ok();
-}
-
-void PlaybackSession::Impl::SeekTo(int64_t position) {
-    if (!manifest_) return;
-    position = std::clamp<int64_t>(position, 0, manifest_->duration_samples);
-    TearDown();
-    StartPipeline(position);
-    SetState(paused_ ? PlaybackState::kPaused : PlaybackState::kBuffering);
-}
-
-void PlaybackSession::Impl::StartPipeline(int64_t start) {
-    ring_->Reset();
+    if (!opened.ok()) return Fail(opened.error().message);
+    output_.SetRing(device_ring_.get());
+    if (!renderer_) renderer_ = std::make_unique<Renderer>(device_ring_.get(), rate);
+    renderer_->Reset(rate);
+    renderer_->SetLimiter(config_.normalisation.enabled);
+    renderer_->SetCrossfadeSeconds(crossfade_seconds_.load());
     output_.ResetConsumed();
     output_.SetDraining(false);
     output_.SetFrameLimit(config_.max_frames < 0
                               ? -1
-                              : std::max<int64_t>(0, config_.max_frames - frames_before_seek_));
-    seek_base_.store(start);
+                              : std::max<int64_t>(0, config_.max_frames - frames_before_reset_));
     reported_underruns_ = output_.underruns();
-
-    PipelineParams params;
-    params.api_base_url = config_.api_base_url;
-    params.token = [this] { return token(); };
-    params.manifest = *manifest_;
-    params.kbps = kbps_;
-    params.start_sample = start;
-    params.chunk_bytes = config_.chunk_bytes;
-    params.buffer_target_seconds = config_.buffer_target_seconds;
-    auto cached = header_cache_.find(track_id_ + "/" + std::to_string(manifest_->version) + "/" +
-                                     std::to_string(kbps_));
-    if (cached != header_cache_.end()) params.header_pages = cached->second;
-    params.ring = ring_.get();
-    params.heard_sample = [this] { return HeardSample(); };
-    params.local_file = local_file_;
-    pipeline_ = std::make_unique<StreamPipeline>(std::move(params));
-    LOG_DEBUG(kLog,
-              "streaming " << log::Quote(track_id_) << " at " << kbps_ << " kbps from " << start);
+    output_.ArmFirstAudio();
+    if (!renderer_->Enqueue(VoiceOf(*current_))) {
+        return Fail("cannot play " + log::Quote(item.track_id) + " at " + std::to_string(rate) +
+                    " Hz");
+    }
+    PlayerEvent changed = MakeEvent(PlayerEvent::Kind::kTrackChanged);
+    Emit(changed);
 }
 
-// Stops the fetch and decode threads, keeping what a later pipeline of the
-// same track can reuse (header pages, the refreshed URLs).
-void PlaybackSession::Impl::StopPipeline() {
-    if (!pipeline_) return;
-    pipeline_->Stop();
-    std::string headers = pipeline_->header_pages();
-    if (!headers.empty() && manifest_) {
-        header_cache_[track_id_ + "/" + std::to_string(manifest_->version) + "/" +
-                      std::to_string(kbps_)] = headers;
+// A skip by the listener: with a crossfade set and something playing, the
+// new track fades in over the old one; otherwise it starts from silence.
+void PlaybackSession::Impl::SkipTo(const std::optional<QueueItem>& item, SteadyTime issued) {
+    if (!item) {
+        TearDown();
+        SetState(PlaybackState::kStopped);
+        return;
     }
-    if (manifest_ && !pipeline_->error()) manifest_ = pipeline_->manifest();
-    url_refreshes_ += pipeline_->url_refreshes();
-    pipeline_.reset();
+    const double fade = crossfade_seconds_.load();
+    const bool audible = state_ == PlaybackState::kPlaying && current_ && renderer_;
+    if (fade <= 0 || !audible) return HardStart(*item, 0, issued, std::nullopt);
+
+    auto loaded = Load(*item, 0, std::nullopt);
+    if (!loaded.ok()) return Fail(loaded.error().message);
+    if (next_) {
+        StopPipeline(*next_);
+        next_.reset();
+    }
+    renderer_->SetCrossfadeSeconds(fade);
+    if (!renderer_->CrossfadeTo(VoiceOf(**loaded)))
+        return HardStart(*item, 0, issued, std::nullopt);
+    retiring_.push_back(std::move(current_));
+    current_ = std::move(loaded.value());
+    prefetch_failed_ = false;
+    Emit(MakeEvent(PlayerEvent::Kind::kTrackChanged));
+}
+
+void PlaybackSession::Impl::SeekTo(int64_t position) {
+    if (!current_) return;
+    const QueueItem item = current_->item;
+    const bool was_paused = paused_;
+    // The manifest (and its signed URLs, refreshed on a 403) is reused: a
+    // seek costs the range requests from the seek point on, nothing more.
+    StopPipeline(*current_);
+    TrackSource source = current_->source;
+    HardStart(item, position, std::chrono::steady_clock::now(), std::move(source));
+    paused_ = was_paused;
+    if (paused_ && state_ == PlaybackState::kBuffering) SetState(PlaybackState::kPaused);
 }
 
 void PlaybackSession::Impl::TearDown() {
-    StopPipeline();
     (void)output_.Abort();
-    frames_before_seek_ += output_.frames_consumed();
+    frames_before_reset_ += output_.frames_consumed();
     output_.ResetConsumed();
+    if (renderer_) renderer_->Reset(output_.sample_rate() > 0 ? output_.sample_rate() : 44100);
+    for (auto* track : {&current_, &next_}) {
+        if (*track) StopPipeline(**track);
+        track->reset();
+    }
+    for (auto& track : retiring_)
+        StopPipeline(*track);
+    retiring_.clear();
 }
 
 void PlaybackSession::Impl::Fail(const std::string& message) {
-    TearDown();
     LOG_ERROR(kLog, message);
     PlayerEvent event = MakeEvent(PlayerEvent::Kind::kError);
     event.message = message;
+    TearDown();
     Emit(event);
     SetState(PlaybackState::kError);
 }
@@ -239,8 +394,18 @@ PlaybackSession::PlaybackSession(PlayerConfig config, EventSink sink)
     : impl_(std::make_unique<Impl>(std::move(config), std::move(sink))) {}
 PlaybackSession::~PlaybackSession() = default;
 Status PlaybackSession::Play(const std::string& track_id, int64_t start_samples) {
-    return impl_->Play(track_id, start_samples);
+    return impl_->PlayQueue({track_id}, 0, start_samples);
 }
+Status PlaybackSession::PlayQueue(std::vector<std::string> track_ids, size_t start_index,
+                                  int64_t start_samples) {
+    return impl_->PlayQueue(std::move(track_ids), start_index, start_samples);
+}
+void PlaybackSession::Append(const std::string& track_id) { impl_->Append(track_id); }
+void PlaybackSession::Next() { impl_->Next(); }
+void PlaybackSession::Previous() { impl_->Previous(); }
+void PlaybackSession::SetRepeat(RepeatMode mode) { impl_->SetRepeat(mode); }
+void PlaybackSession::SetShuffle(bool on, uint64_t seed) { impl_->SetShuffle(on, seed); }
+void PlaybackSession::SetCrossfade(double seconds) { impl_->SetCrossfade(seconds); }
 void PlaybackSession::Pause() { impl_->Pause(); }
 void PlaybackSession::Resume() { impl_->Resume(); }
 void PlaybackSession::Stop() { impl_->Stop(); }

@@ -13,32 +13,9 @@ constexpr char kLog[] = "player";
 
 }  // namespace
 
-Result<Manifest> PlaybackSession::Impl::ResolveFromCache(bool* damaged) {
-    auto stored = cache_->LoadManifest(track_id_);
-    if (!stored.ok()) return stored.error();
-
-    // The preferred bitrate first, then whatever else is cached, best first.
-    std::vector<int> order = {ChooseKbps(*stored, config_.preferred_kbps)};
-    for (auto it = stored->variants.rbegin(); it != stored->variants.rend(); ++it) {
-        if (it->kbps != order.front()) order.push_back(it->kbps);
-    }
-    for (int kbps : order) {
-        const Variant* variant = stored->FindVariant(kbps);
-        auto bytes = cache_->ReadVerified(track_id_, *variant);
-        if (bytes.ok()) {
-            local_file_ = std::make_shared<const std::string>(std::move(bytes.value()));
-            kbps_ = kbps;
-            return stored;
-        }
-        if (bytes.error().code == ErrorCode::kCorrupt) *damaged = true;
-    }
-    return MakeError(ErrorCode::kNotFound, "not cached");
-}
-
-Result<Manifest> PlaybackSession::Impl::ResolveTrack() {
-    local_file_.reset();
-    bool damaged = false;
-    if (!config_.cache_dir.empty() && !cache_) {
+AudioCache* PlaybackSession::Impl::Cache() {
+    if (!config_.cache_dir.empty() && !cache_ && !cache_tried_) {
+        cache_tried_ = true;
         auto opened = AudioCache::Open(config_.cache_dir);
         if (opened.ok()) {
             cache_ = std::move(opened.value());
@@ -46,14 +23,46 @@ Result<Manifest> PlaybackSession::Impl::ResolveTrack() {
             LOG_WARN(kLog, "playing without the cache: " << opened.error().message);
         }
     }
-    if (cache_) {
-        auto cached = ResolveFromCache(&damaged);
+    return cache_.get();
+}
+
+Result<TrackSource> PlaybackSession::Impl::ResolveFromCache(const std::string& track_id,
+                                                            bool* damaged) {
+    auto stored = cache_->LoadManifest(track_id);
+    if (!stored.ok()) return stored.error();
+
+    // The preferred bitrate first (the best for automatic), then whatever
+    // else is cached, best first.
+    std::vector<int> order = {
+        ChooseKbps(*stored, config_.preferred_kbps > 0 ? config_.preferred_kbps : 1 << 20)};
+    for (auto it = stored->variants.rbegin(); it != stored->variants.rend(); ++it) {
+        if (it->kbps != order.front()) order.push_back(it->kbps);
+    }
+    for (int kbps : order) {
+        const Variant* variant = stored->FindVariant(kbps);
+        auto bytes = cache_->ReadVerified(track_id, *variant);
+        if (bytes.ok()) {
+            TrackSource source;
+            source.manifest = std::move(stored.value());
+            source.ladder = {kbps};
+            source.local_file = std::make_shared<const std::string>(std::move(bytes.value()));
+            return source;
+        }
+        if (bytes.error().code == ErrorCode::kCorrupt) *damaged = true;
+    }
+    return MakeError(ErrorCode::kNotFound, "not cached");
+}
+
+Result<TrackSource> PlaybackSession::Impl::ResolveTrack(const std::string& track_id) {
+    bool damaged = false;
+    if (Cache() != nullptr) {
+        auto cached = ResolveFromCache(track_id, &damaged);
         if (cached.ok()) return cached;
     }
 
     ApiClient api(config_.api_base_url);
     api.SetToken(token());
-    auto manifest = api.GetManifest(track_id_);
+    auto manifest = api.GetManifest(track_id);
     if (!manifest.ok()) {
         if (cache_ && manifest.error().code == ErrorCode::kNetwork) {
             return MakeError(
@@ -64,23 +73,35 @@ Result<Manifest> PlaybackSession::Impl::ResolveTrack() {
         }
         return manifest.error();
     }
-    kbps_ = ChooseKbps(*manifest, config_.preferred_kbps);
-    if (!damaged) return manifest;
+    TrackSource source;
+    source.manifest = std::move(manifest.value());
+    if (config_.preferred_kbps > 0) {
+        source.ladder = {ChooseKbps(source.manifest, config_.preferred_kbps)};
+    } else {
+        for (const Variant& variant : source.manifest.variants)
+            source.ladder.push_back(variant.kbps);
+        std::sort(source.ladder.begin(), source.ladder.end());
+    }
+    if (!damaged) return source;
 
     // A damaged entry was wanted offline: fetch it again before playing.
+    const int kbps = source.ladder.back();
     DownloadOptions options;
     options.api_base_url = config_.api_base_url;
     options.token = token();
-    auto fetched = DownloadVariant(*cache_, *manifest, kbps_, options);
+    auto fetched = DownloadVariant(*cache_, source.manifest, kbps, options);
     if (!fetched.ok()) {
         LOG_WARN(kLog, "streaming instead: " << fetched.error().message);
-        return manifest;
+        return source;
     }
-    (void)cache_->StoreMetadata(*manifest, std::nullopt);
-    auto bytes = cache_->ReadVerified(track_id_, *manifest->FindVariant(kbps_));
-    if (bytes.ok()) local_file_ = std::make_shared<const std::string>(std::move(bytes.value()));
-    LOG_INFO(kLog, "fetched the damaged cache entry of " << log::Quote(track_id_) << " again");
-    return manifest;
+    (void)cache_->StoreMetadata(source.manifest, std::nullopt);
+    auto bytes = cache_->ReadVerified(track_id, *source.manifest.FindVariant(kbps));
+    if (bytes.ok()) {
+        source.local_file = std::make_shared<const std::string>(std::move(bytes.value()));
+        source.ladder = {kbps};
+    }
+    LOG_INFO(kLog, "fetched the damaged cache entry of " << log::Quote(track_id) << " again");
+    return source;
 }
 
 }  // namespace tonearm::player

@@ -59,6 +59,7 @@ void PlayerController::ensureSession() {
     // Tracks pinned for offline (tonearm-cli offline pin) play from here
     // without the network.
     config_.cache_dir = player::DefaultCacheDir();
+    config_.normalisation.enabled = true;  // at -14 LUFS, with the limiter
     auto sink = [this, generation](const player::PlayerEvent& event) {
         // Engine thread: copy the event onto the GUI thread and return.
         QMetaObject::invokeMethod(
@@ -95,7 +96,12 @@ void PlayerController::startCurrentTrack(qint64 start_ms) {
     }
     ensureSession();
     const int64_t start_samples = start_ms * sampleRate() / 1000;
-    Status started = session_->Play(track.id, start_samples);
+    // The engine keeps the queue: it prefetches the next track and joins it
+    // gaplessly, and reports each change of track.
+    std::vector<std::string> ids;
+    for (const Track& queued : queue_)
+        ids.push_back(queued.id);
+    Status started = session_->PlayQueue(ids, static_cast<size_t>(index_), start_samples);
     if (!started.ok()) {
         LOG_WARN(kLogCategory,
                  "cannot start " << log::Quote(track.id) << ": " << started.error().message);
@@ -145,14 +151,37 @@ void PlayerController::stop() {
 
 void PlayerController::next() {
     if (!canGoNext()) return;
-    ++index_;
-    startCurrentTrack(0);
+    if (!session_ || !isActive()) {
+        ++index_;
+        startCurrentTrack(0);
+        return;
+    }
+    session_->Next();  // the engine answers with kTrackChanged
 }
 
 void PlayerController::previous() {
-    if (!canGoPrevious()) return;
-    --index_;
-    startCurrentTrack(0);
+    if (!hasTrack()) return;
+    if (!session_ || !isActive()) {
+        if (!canGoPrevious()) return;
+        --index_;
+        startCurrentTrack(0);
+        return;
+    }
+    session_->Previous();  // restarts, or goes back within the first 3 s
+}
+
+void PlayerController::adoptTrack(const player::PlayerEvent& event) {
+    for (size_t i = 0; i < queue_.size(); ++i) {
+        if (queue_[i].id != event.track_id) continue;
+        index_ = static_cast<int>(i);
+        if (event.sample_rate > 0) sample_rate_ = event.sample_rate;
+        duration_ms_ = SamplesToMs(event.duration_samples, sampleRate());
+        position_ms_ = 0;
+        kbps_ = 0;
+        emit trackChanged();
+        emit positionChanged(position_ms_, duration_ms_);
+        return;
+    }
 }
 
 void PlayerController::seekMs(qint64 position_ms) {
@@ -191,13 +220,22 @@ void PlayerController::setState(State state) {
 }
 
 void PlayerController::handleEvent(const player::PlayerEvent& event) {
-    if (!hasTrack() || (!event.track_id.empty() && event.track_id != currentTrack().id)) return;
     using Kind = player::PlayerEvent::Kind;
+    if (event.kind == Kind::kTrackChanged && hasTrack() && event.track_id != currentTrack().id) {
+        adoptTrack(event);
+    }
+    if (!hasTrack() || (!event.track_id.empty() && event.track_id != currentTrack().id)) return;
     switch (event.kind) {
-        case Kind::kState:
-            setState(event.state);
-            if (event.state == State::kEnded && canGoNext()) next();
+        case Kind::kState: setState(event.state); break;
+        case Kind::kTrackChanged:
+            gain_db_ = event.gain_db;
+            if (event.sample_rate > 0) sample_rate_ = event.sample_rate;
             break;
+        case Kind::kThroughput:
+            estimate_kbps_ = event.estimate_kbps;
+            emit throughputChanged(estimate_kbps_);
+            break;
+        case Kind::kSwitch: emit bitrateSwitched(event.previous_kbps, event.kbps); break;
         case Kind::kBitrate:
             kbps_ = event.kbps;
             emit streamInfoChanged(kbps_, buffer_seconds_);

@@ -1,6 +1,7 @@
 // PlayerController: the GUI's handle on the streaming engine.
 //
-// Wraps one player::PlaybackSession and a play queue, turns the engine's
+// Wraps one player::PlaybackSession (which owns the play queue, the prefetch
+// and the gapless joins) and the tracks of that queue, turns the engine's
 // events (which arrive on its worker threads) into Qt signals on the GUI
 // thread, and keeps the last known state so widgets and MPRIS can read it at
 // any time. Positions are in milliseconds here; the engine counts samples.
@@ -66,6 +67,8 @@ public:
     int kbps() const { return kbps_; }
     double bufferSeconds() const { return buffer_seconds_; }
     qint64 underruns() const { return underruns_; }
+    double estimateKbps() const { return estimate_kbps_; }  // smoothed network throughput
+    double gainDb() const { return gain_db_; }              // loudness normalisation of the track
     bool canGoNext() const { return index_ >= 0 && index_ + 1 < static_cast<int>(queue_.size()); }
     bool canGoPrevious() const { return index_ > 0; }
     bool isActive() const;  // playing or buffering
@@ -79,6 +82,10 @@ signals:
     // Variant in use or buffer level changed.
     void streamInfoChanged(int kbps, double buffer_seconds);
     void volumeChanged(double volume);
+    // A chunk arrived; estimate_kbps is the smoothed throughput.
+    void throughputChanged(double estimate_kbps);
+    // The fetcher moved to another bitrate (heard a few seconds later).
+    void bitrateSwitched(int from_kbps, int to_kbps);
     void errorOccurred(const QString& message);
     void playRequestedWithoutTrack();
 
@@ -86,6 +93,8 @@ private:
     void ensureSession();
     void startCurrentTrack(qint64 start_ms);
     void handleEvent(const player::PlayerEvent& event);
+    // The engine moved on to event.track_id: make it the current track.
+    void adoptTrack(const player::PlayerEvent& event);
     void applyPosition(int64_t position_samples, int64_t duration_samples, int sample_rate);
     void pollSnapshot();
     void setState(State state);
@@ -102,6 +111,8 @@ private:
     int kbps_ = 0;
     double buffer_seconds_ = 0.0;
     qint64 underruns_ = 0;
+    double estimate_kbps_ = 0.0;
+    double gain_db_ = 0.0;
     double volume_ = 1.0;
     int sample_rate_ = 0;       // of the current track, once known
     QTimer poll_timer_;         // reads the engine's snapshot while active
