@@ -299,17 +299,17 @@ void PlaybackSession::Impl::HardStart(const QueueItem& item, int64_t start, Stea
     const int rate = current_->source.manifest.sample_rate;
     const double ahead =
         crossfade_seconds_.load() > 0 ? kCrossfadeDeviceSeconds : kGaplessDeviceSeconds;
-    const auto floats = static_cast<size_t>(
-        std::ceil((ahead + config_.start_buffer_seconds) * rate) * kOutputChannels);
-    if (!device_ring_ || device_ring_->capacity() != floats) {
+    ahead_frames_ = static_cast<size_t>(std::ceil((ahead + config_.start_buffer_seconds) * rate));
+    if (!device_ring_ || device_ring_->capacity() < ahead_frames_ * kOutputChannels) {
         renderer_.reset();
-        device_ring_ = std::make_unique<SpscRingBuffer<float>>(floats);
+        device_ring_ = std::make_unique<SpscRingBuffer<float>>(ahead_frames_ * kOutputChannels);
     }
     Status opened = output_.Open(rate);
     if (!opened.ok()) return Fail(opened.error().message);
     output_.SetRing(device_ring_.get());
     if (!renderer_) renderer_ = std::make_unique<Renderer>(device_ring_.get(), rate);
     renderer_->Reset(rate);
+    renderer_->SetMaxAheadFrames(ahead_frames_);
     renderer_->SetLimiter(config_.normalisation.enabled);
     renderer_->SetCrossfadeSeconds(crossfade_seconds_.load());
     output_.ResetConsumed();
@@ -341,13 +341,13 @@ void PlaybackSession::Impl::SkipTo(const std::optional<QueueItem>& item, SteadyT
 
     auto loaded = Load(*item, 0, std::nullopt);
     if (!loaded.ok()) return Fail(loaded.error().message);
+    renderer_->SetCrossfadeSeconds(fade);
+    const bool fading = renderer_->CrossfadeTo(VoiceOf(**loaded));  // drops the prefetched voice
     if (next_) {
         StopPipeline(*next_);
         next_.reset();
     }
-    renderer_->SetCrossfadeSeconds(fade);
-    if (!renderer_->CrossfadeTo(VoiceOf(**loaded)))
-        return HardStart(*item, 0, issued, std::nullopt);
+    if (!fading) return HardStart(*item, 0, issued, std::nullopt);
     retiring_.push_back(std::move(current_));
     current_ = std::move(loaded.value());
     prefetch_failed_ = false;

@@ -173,6 +173,7 @@ private:
     std::unique_ptr<AudioCache> cache_;  // opened at the first load, if configured
     bool cache_tried_ = false;
     std::unique_ptr<SpscRingBuffer<float>> device_ring_;
+    size_t ahead_frames_ = 0;  // rendered frames the device ring holds at most
     std::unique_ptr<Renderer> renderer_;
     std::unique_ptr<LoadedTrack> current_;
     std::unique_ptr<LoadedTrack> next_;                   // prefetched, queued in the renderer

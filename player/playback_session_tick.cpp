@@ -99,7 +99,7 @@ void PlaybackSession::Impl::Prefetch() {
 void PlaybackSession::Impl::TickBuffering() {
     const auto start_frames =
         static_cast<size_t>(config_.start_buffer_seconds * output_.sample_rate());
-    const size_t room = device_ring_->capacity() / kOutputChannels - kStartSlackFrames;
+    const size_t room = ahead_frames_ > kStartSlackFrames ? ahead_frames_ - kStartSlackFrames : 1;
     const size_t buffered = device_ring_->ReadableCount() / kOutputChannels;
     const bool drained = renderer_->drained();
     if (buffered < std::min(start_frames, room) && !drained) return;
@@ -129,8 +129,8 @@ void PlaybackSession::Impl::TickPlaying() {
 void PlaybackSession::Impl::FinishQueue() {
     (void)output_.Stop();  // plays out what the device holds; the callback has returned after it
     ReportDeviceEvents();
-    CollectRetired();
     FollowTimeline();
+    CollectRetired();
     ReportChunks();
 
     const int64_t duration = current_->source.manifest.duration_samples;
@@ -167,6 +167,7 @@ void PlaybackSession::Impl::CollectRetired() {
     for (const FinishedVoice& done : renderer_->TakeFinished()) {
         LoadedTrack* track = nullptr;
         if (current_ && current_->voice == done.id) track = current_.get();
+        if (next_ && next_->voice == done.id) track = next_.get();
         for (auto& t : retiring_) {
             if (t->voice == done.id) track = t.get();
         }

@@ -81,7 +81,9 @@ struct Renderer::Voice {
 };
 
 Renderer::Renderer(SpscRingBuffer<float>* device_ring, int device_rate)
-    : device_ring_(device_ring), device_rate_(device_rate) {
+    : device_ring_(device_ring),
+      device_rate_(device_rate),
+      max_ahead_frames_(device_ring->capacity() / 2) {
     mix_.resize(2 * kBlockFrames);
     limited_.resize(2 * kBlockFrames);
     thread_ = std::thread([this] { Loop(); });
@@ -117,6 +119,11 @@ void Renderer::SetLimiter(bool limit) {
     limiter_ = limit ? std::make_unique<Limiter>(device_rate_) : nullptr;
     limiter_flushed_ = true;
     limiter_skip_ = limiter_ ? static_cast<size_t>(limiter_->latency_frames()) : 0;
+}
+
+void Renderer::SetMaxAheadFrames(size_t frames) {
+    std::lock_guard<std::mutex> lock(mu_);
+    max_ahead_frames_ = std::min(frames, device_ring_->capacity() / 2);
 }
 
 void Renderer::SetCrossfadeSeconds(double seconds) {
@@ -219,7 +226,10 @@ void Renderer::Loop() {
         if (!progressed) cv_.wait_for(lock, kIdleWait);
         progressed = false;
         if (quit_) break;
-        const size_t space = device_ring_->WritableCount() / 2;
+        const size_t queued = device_ring_->ReadableCount() / 2;
+        const size_t space =
+            std::min(device_ring_->WritableCount() / 2,
+                     max_ahead_frames_ > queued ? max_ahead_frames_ - queued : size_t{0});
         if (voices_.empty()) {
             const auto held = static_cast<size_t>(limiter_ ? limiter_->latency_frames() : 0);
             if (limiter_ && !limiter_flushed_ && space >= held) {

@@ -80,6 +80,9 @@ public:
     // limit: a lookahead limiter on the mix (for normalisation gains above
     // unity); off by default. Only right after Reset.
     void SetLimiter(bool limit);
+    // Frames the renderer keeps in the device ring at most (its capacity by
+    // default): what a crossfade on a skip waits behind.
+    void SetMaxAheadFrames(size_t frames);
     // Crossfade length for joins and manual skips; 0 (the default) is gapless.
     void SetCrossfadeSeconds(double seconds);
 
@@ -126,6 +129,7 @@ private:
     std::condition_variable cv_;
     bool quit_ = false;                          // guarded by mu_
     int device_rate_;                            // guarded by mu_
+    size_t max_ahead_frames_;                    // guarded by mu_
     std::deque<std::unique_ptr<Voice>> voices_;  // guarded by mu_; [0] plays
     std::vector<Segment> timeline_;              // guarded by mu_
     std::vector<FinishedVoice> finished_;        // guarded by mu_

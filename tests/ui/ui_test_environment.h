@@ -12,7 +12,7 @@
 
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
-#include "tests/ui/paced_audio_sink.h"
+#include "tests/support/paced_audio_sink.h"
 
 namespace tonearm::testing {
 

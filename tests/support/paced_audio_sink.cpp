@@ -1,4 +1,4 @@
-#include "tests/ui/paced_audio_sink.h"
+#include "tests/support/paced_audio_sink.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -22,8 +22,12 @@ constexpr double kBurstSeconds = 0.05;
 
 }  // namespace
 
-PacedAudioSink::PacedAudioSink(std::string fifo_path, int rate, int channels, double speed)
+PacedAudioSink::PacedAudioSink(std::string fifo_path, int rate, int channels, double speed,
+                               bool capture)
     : path_(std::move(fifo_path)),
+      rate_(rate),
+      channels_(channels),
+      capture_(capture),
       frame_bytes_(2 * channels),
       bytes_per_second_(static_cast<double>(rate) * frame_bytes_ * speed) {
     ::unlink(path_.c_str());
@@ -79,13 +83,17 @@ bool PacedAudioSink::DrainOnce(int fd, int64_t* allowance_bytes) {
     if (got < 0) return errno == EAGAIN || errno == EINTR;
     *allowance_bytes -= got;
 
-    // A read may end inside a frame; the phase carries over to the next one.
+    // A read may end inside a frame or a sample; the phase carries over.
+    std::unique_lock<std::mutex> lock(capture_mu_, std::defer_lock);
+    if (capture_) lock.lock();
     for (ssize_t i = 0; i < got; ++i) {
-        if (byte_phase_ == 0) low_byte_ = buffer[static_cast<size_t>(i)];
-        if (byte_phase_ == 1) {
-            const auto value = static_cast<int16_t>(
-                static_cast<uint16_t>(low_byte_ | (buffer[static_cast<size_t>(i)] << 8)));
-            if (value > 4096 || value < -4096) ++loud_frames_;
+        const unsigned char byte = buffer[static_cast<size_t>(i)];
+        if (byte_phase_ % 2 == 0) {
+            low_byte_ = byte;
+        } else {
+            const auto value = static_cast<int16_t>(static_cast<uint16_t>(low_byte_ | (byte << 8)));
+            if (byte_phase_ == 1 && (value > 4096 || value < -4096)) ++loud_frames_;
+            if (capture_) captured_.push_back(value);
         }
         if (++byte_phase_ == frame_bytes_) {
             byte_phase_ = 0;
@@ -93,6 +101,23 @@ bool PacedAudioSink::DrainOnce(int fd, int64_t* allowance_bytes) {
         }
     }
     return true;
+}
+
+PcmBuffer PacedAudioSink::Captured() const {
+    PcmBuffer pcm;
+    pcm.sample_rate = rate_;
+    pcm.channels = channels_;
+    std::lock_guard<std::mutex> lock(capture_mu_);
+    const size_t whole = captured_.size() - captured_.size() % static_cast<size_t>(channels_);
+    pcm.samples.reserve(whole);
+    for (size_t i = 0; i < whole; ++i)
+        pcm.samples.push_back(static_cast<float>(captured_[i]) / 32768.0f);
+    return pcm;
+}
+
+void PacedAudioSink::ClearCapture() {
+    std::lock_guard<std::mutex> lock(capture_mu_);
+    captured_.clear();
 }
 
 }  // namespace tonearm::testing

@@ -6,15 +6,22 @@
 // file plugin's writes block when the pipe is full, which paces PortAudio,
 // the player and its position reports like a sound card would.
 //
-// The reader thread is owned by the sink. Counters may be read from any
-// thread.
+// With capture on, the sink also keeps every frame it read, so a test can
+// compare what the device played with a reference.
+//
+// The reader thread is owned by the sink. Counters and Captured() may be
+// used from any thread.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include "tests/support/test_audio.h"
 
 namespace tonearm::testing {
 
@@ -23,7 +30,8 @@ public:
     // Creates a FIFO at fifo_path (replacing a file there) and starts
     // draining it as S16_LE frames of `channels` at rate * speed frames per
     // second. Aborts the test binary if the FIFO cannot be created.
-    PacedAudioSink(std::string fifo_path, int rate, int channels, double speed);
+    PacedAudioSink(std::string fifo_path, int rate, int channels, double speed,
+                   bool capture = false);
     ~PacedAudioSink();  // stops the reader thread and removes the FIFO
     PacedAudioSink(const PacedAudioSink&) = delete;
     PacedAudioSink& operator=(const PacedAudioSink&) = delete;
@@ -34,6 +42,10 @@ public:
     // Frames whose first channel's magnitude exceeded 1/8 of full scale: a
     // coarse "something audible was played" counter.
     int64_t loud_frames() const { return loud_frames_.load(); }
+    // The frames read so far as floats (value / 32768); empty without capture.
+    PcmBuffer Captured() const;
+    // Forgets the frames captured so far.
+    void ClearCapture();
 
 private:
     void Run();
@@ -41,6 +53,11 @@ private:
     bool DrainOnce(int fd, int64_t* allowance_bytes);
 
     std::string path_;
+    int rate_;
+    int channels_;
+    bool capture_;
+    mutable std::mutex capture_mu_;
+    std::vector<int16_t> captured_;  // guarded by capture_mu_
     int frame_bytes_;
     double bytes_per_second_;
     std::atomic<bool> stop_{false};

@@ -1,0 +1,321 @@
+// The streaming engine end to end: gapless joins, bitrate switches on every
+// chunk of a real track, loudness normalisation with its limiter, crossfade
+// on a skip, and signed URLs expiring mid-track, each checked on what the
+// device played (real PortAudio into a paced, captured ALSA sink).
+#include <ebur128.h>
+
+#include <map>
+
+#include "tests/integration/engine_fixture.h"
+
+namespace tonearm::testing {
+namespace {
+
+using player::PlayerEvent;
+
+constexpr int kRate = 44100;
+constexpr double kSpeed = 6.0;  // times real time the sink drains
+constexpr auto kTimeout = std::chrono::seconds(90);
+constexpr int64_t kGaplessSplit = 3 * kRate + 777;  // not on a Vorbis block boundary
+
+PcmBuffer Slice(const PcmBuffer& pcm, int64_t from, int64_t to) {
+    PcmBuffer out;
+    out.sample_rate = pcm.sample_rate;
+    out.channels = pcm.channels;
+    out.samples.assign(pcm.samples.begin() + from * pcm.channels,
+                       pcm.samples.begin() + to * pcm.channels);
+    return out;
+}
+
+// A quiet cosine with sparse full-scale clicks: raising it to the target
+// would clip the clicks without a limiter.
+PcmBuffer QuietWithClicks() {
+    PcmBuffer pcm = MakeCosine(1000.0, 6.0, kRate);
+    for (float& v : pcm.samples)
+        v *= 0.25f;  // 12 dB below the loud track
+    for (int64_t i = kRate / 4; i < pcm.frames(); i += kRate / 2) {
+        pcm.samples[2 * i] = 0.95f;
+        pcm.samples[2 * i + 1] = 0.95f;
+    }
+    return pcm;
+}
+
+double IntegratedLufs(const PcmBuffer& pcm, int64_t from, int64_t to) {
+    ebur128_state* state =
+        ebur128_init(2, static_cast<unsigned long>(pcm.sample_rate), EBUR128_MODE_I);
+    ebur128_add_frames_float(state, pcm.samples.data() + from * 2, static_cast<size_t>(to - from));
+    double lufs = 0.0;
+    ebur128_loudness_global(state, &lufs);
+    ebur128_destroy(&state);
+    return lufs;
+}
+
+class PlaybackEngine : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        suite_ = new Suite;
+        ASSERT_TRUE(InstallAlsaFileSink(suite_->home.path(), Fifo(), kRate, 2).ok());
+        setenv("HOME", suite_->home.path().c_str(), 1);
+
+        const PcmBuffer continuous = MakeCosine(441.3, 7.0, kRate);
+        struct Source {
+            std::string name;
+            PcmBuffer pcm;
+        };
+        std::vector<Source> sources = {
+            {"Gapless A", Slice(continuous, 0, kGaplessSplit)},
+            {"Gapless B", Slice(continuous, kGaplessSplit, continuous.frames())},
+            {"Loud", MakeCosine(1000.0, 6.0, kRate)},
+            {"Quiet", QuietWithClicks()},
+            {"Tone low", MakeCosine(300.0, 10.0, kRate)},
+            {"Tone high", MakeCosine(1500.0, 10.0, kRate)},
+            {"Long cosine", MakeCosine(441.0, 14.0, kRate)},
+        };
+        std::vector<std::string> paths;
+        for (const Source& source : sources) {
+            paths.push_back(suite_->sources.Join(source.name + ".ogg"));
+            ASSERT_TRUE(
+                WriteOggVorbis(paths.back(), source.pcm, 0.5f, {"TITLE=" + source.name}).ok());
+        }
+        suite_->continuous = continuous;
+        suite_->demo_path = PickDemoTrack(kRate);
+        ASSERT_FALSE(suite_->demo_path.empty()) << "no 44.1 kHz demo track";
+        paths.push_back(suite_->demo_path);
+        std::string output;
+        Status ingested = RunIngest(suite_->data.path(), paths, &output);
+        ASSERT_TRUE(ingested.ok()) << ingested.error().message << "\n" << output;
+        auto server = ServerProcess::Start(suite_->data.path(), {"--url-ttl", "2"});
+        ASSERT_TRUE(server.ok()) << server.error().message;
+        suite_->server = std::move(server.value());
+        auto token = Login(suite_->server->api_url());
+        ASSERT_TRUE(token.ok()) << token.error().message;
+        suite_->token = *token;
+    }
+
+    static void TearDownTestSuite() {
+        delete suite_;
+        suite_ = nullptr;
+    }
+
+    void SetUp() override {
+        if (suite_ == nullptr || !suite_->server) GTEST_SKIP() << "suite set-up failed";
+        sink_ = std::make_unique<PacedAudioSink>(Fifo(), kRate, 2, kSpeed, true);
+    }
+    void TearDown() override { sink_.reset(); }
+
+    static std::string Fifo() { return suite_->home.Join("device.fifo"); }
+
+    player::PlayerConfig Config() const {
+        player::PlayerConfig config;
+        config.api_base_url = suite_->server->api_url();
+        config.token = suite_->token;
+        config.preferred_kbps = 160;
+        config.start_buffer_seconds = 1.0;
+        return config;
+    }
+
+    std::string Id(const std::string& title) const {
+        return FindTrackId(suite_->server->api_url(), suite_->token, title);
+    }
+    std::string DemoId() const {
+        return FindTrackId(
+            suite_->server->api_url(), suite_->token, "",
+            {"Gapless A", "Gapless B", "Loud", "Quiet", "Tone low", "Tone high", "Long cosine"});
+    }
+    PcmBuffer Reference(const std::string& id, int kbps) const {
+        auto pcm = DownloadAndDecodeVariant(suite_->server->api_url(), suite_->token, id, kbps);
+        EXPECT_TRUE(pcm.ok()) << pcm.error().message;
+        return pcm.ok() ? *pcm : PcmBuffer{};
+    }
+
+    struct Suite {
+        TempDir home;
+        TempDir sources;
+        TempDir data;
+        PcmBuffer continuous;
+        std::string demo_path;
+        std::unique_ptr<ServerProcess> server;
+        std::string token;
+    };
+    static Suite* suite_;
+    std::unique_ptr<PacedAudioSink> sink_;
+    EventLog log_;
+};
+
+PlaybackEngine::Suite* PlaybackEngine::suite_ = nullptr;
+
+TEST_F(PlaybackEngine, TwoTracksCutFromOneRecordingPlayBackAsThatRecording) {
+    const std::string a = Id("Gapless A");
+    const std::string b = Id("Gapless B");
+    QueuePlay play = PlayQueueAndCapture(Config(), {a, b}, *sink_, log_, kTimeout);
+    ASSERT_TRUE(play.ended) << play.error;
+
+    const PcmBuffer ref_a = Reference(a, 160);
+    const PcmBuffer ref_b = Reference(b, 160);
+    ASSERT_EQ(ref_a.frames(), kGaplessSplit);
+    const int64_t total = suite_->continuous.frames();
+    EXPECT_EQ(play.snapshot.frames_played, total);
+    ASSERT_GE(play.captured.frames(), total);
+    // Exactly the two decodes back to back: no frame lost, added or repeated.
+    EXPECT_LE(WorstDifference(play.captured, 0, ref_a, 0, kGaplessSplit), kCaptureTolerance);
+    EXPECT_LE(WorstDifference(play.captured, kGaplessSplit, ref_b, 0, ref_b.frames()),
+              kCaptureTolerance);
+    // And, within the codec's error, the original recording across the join.
+    EXPECT_LE(WorstDifference(play.captured, kGaplessSplit - 2048, suite_->continuous,
+                              kGaplessSplit - 2048, 4096),
+              0.05f);
+    EXPECT_EQ(play.snapshot.underruns, 0);
+    auto changes = log_.All(PlayerEvent::Kind::kTrackChanged);
+    ASSERT_EQ(changes.size(), 2u);
+    EXPECT_EQ(changes[1].track_id, b);
+    EXPECT_EQ(changes[1].queue_index, 1);
+}
+
+// Round-robin switches rung on every chunk of a real track: every chunk is
+// that variant's own decode, and the whole track is played exactly once.
+TEST_F(PlaybackEngine, SwitchingOnEveryChunkPlaysEverySampleOfARealTrackOnce) {
+    const std::string id = DemoId();
+    player::PlayerConfig config = Config();
+    config.preferred_kbps = 0;
+    config.abr_algorithm = "round-robin";
+    QueuePlay play = PlayQueueAndCapture(config, {id}, *sink_, log_, kTimeout);
+    ASSERT_TRUE(play.ended) << play.error;
+
+    std::map<int, PcmBuffer> refs;
+    for (int kbps : {96, 160, 320})
+        refs[kbps] = Reference(id, kbps);
+    const int64_t duration = refs[96].frames();
+    EXPECT_EQ(play.snapshot.frames_played, duration);
+
+    auto chunks = log_.All(PlayerEvent::Kind::kThroughput);
+    auto switches = log_.All(PlayerEvent::Kind::kSwitch);
+    ASSERT_GE(chunks.size(), 5u);
+    EXPECT_EQ(switches.size(), chunks.size() - 1);
+    // The capture starts at the first non-zero sample of the first chunk's variant.
+    int64_t lead = 0;
+    const PcmBuffer& first = refs[chunks.front().kbps];
+    while (lead < duration && first.samples[2 * lead] == 0.0f &&
+           first.samples[2 * lead + 1] == 0.0f)
+        ++lead;
+    ASSERT_GE(play.captured.frames(), duration - lead);
+    for (size_t i = 0; i < chunks.size(); ++i) {
+        const int64_t from = std::max(chunks[i].position_samples, lead);
+        const int64_t to = i + 1 < chunks.size() ? chunks[i + 1].position_samples : duration;
+        EXPECT_LE(
+            WorstDifference(play.captured, from - lead, refs[chunks[i].kbps], from, to - from),
+            kCaptureTolerance)
+            << "chunk " << i << " at " << chunks[i].position_samples << ", " << chunks[i].kbps
+            << " kbit/s";
+    }
+    // After the last sample the device played only silence.
+    for (int64_t i = (duration - lead) * 2; i < static_cast<int64_t>(play.captured.samples.size());
+         ++i) {
+        ASSERT_EQ(play.captured.samples[i], 0.0f) << "sound after the end at " << i / 2;
+    }
+}
+
+TEST_F(PlaybackEngine, NormalisationBringsTracks12DbApartToTheTargetWithoutClipping) {
+    const std::string loud = Id("Loud");
+    const std::string quiet = Id("Quiet");
+    player::PlayerConfig config = Config();
+    config.normalisation.enabled = true;
+    config.normalisation.target_lufs = -14.0;
+    QueuePlay play = PlayQueueAndCapture(config, {loud, quiet}, *sink_, log_, kTimeout);
+    ASSERT_TRUE(play.ended) << play.error;
+
+    const int64_t n = 6 * kRate;
+    ASSERT_GE(play.captured.frames(), 2 * n);
+    const double loud_lufs = IntegratedLufs(play.captured, 0, n);
+    const double quiet_lufs = IntegratedLufs(play.captured, n, 2 * n);
+    EXPECT_NEAR(loud_lufs, -14.0, 1.0);
+    EXPECT_NEAR(quiet_lufs, -14.0, 1.0);
+
+    float peak = 0.0f;
+    for (float v : play.captured.samples)
+        peak = std::max(peak, std::fabs(v));
+    EXPECT_LE(peak, std::pow(10.0f, -1.0f / 20) + kCaptureTolerance) << "the limiter let a peak by";
+    auto changes = log_.All(PlayerEvent::Kind::kTrackChanged);
+    ASSERT_EQ(changes.size(), 2u);
+    EXPECT_LT(changes[0].gain_db, 0.0);  // the loud track is turned down
+    EXPECT_GT(changes[1].gain_db, 0.0);  // the quiet one up, clicks and all
+    EXPECT_NEAR(changes[1].gain_db - changes[0].gain_db, 12.0, 1.0);
+}
+
+TEST_F(PlaybackEngine, CrossfadeOnASkipLastsTheChosenLength) {
+    const std::string low = Id("Tone low");
+    const std::string high = Id("Tone high");
+    player::PlayerConfig config = Config();
+    config.crossfade_seconds = 1.0;
+    sink_->ClearCapture();
+    {
+        player::PlaybackSession session(config, log_.Sink());
+        ASSERT_TRUE(session.PlayQueue({low, high}, 0).ok());
+        ASSERT_TRUE(WaitUntil([&] { return session.Snapshot().frames_played >= 2 * kRate; },
+                              std::chrono::seconds(30)));
+        session.Next();
+        ASSERT_TRUE(WaitUntil([&] { return session.Snapshot().frames_played >= 5 * kRate; },
+                              std::chrono::seconds(30)));
+        session.Stop();
+    }
+    ASSERT_TRUE(WaitUntil([&] { return sink_->frames() >= 5 * kRate; }, std::chrono::seconds(10)));
+    PcmBuffer pcm = sink_->Captured();
+    StripLeadingSilence(&pcm);
+
+    // 10 ms blocks: where the high tone appears and where the low one is gone.
+    const int64_t block = kRate / 100;
+    int64_t fade_in = -1;
+    int64_t fade_out = -1;
+    for (int64_t at = 0; at + block <= pcm.frames(); at += block) {
+        const double a = ToneAmplitude(pcm, at, block, 300.0);
+        const double b = ToneAmplitude(pcm, at, block, 1500.0);
+        if (fade_in < 0 && b > 0.02 * 0.5) fade_in = at;
+        if (a > 0.02 * 0.5) fade_out = at + block;
+        if (fade_in >= 0 && a > 0.1 && b > 0.1) {
+            // Equal power: the two tones together stay at the level of one.
+            EXPECT_NEAR(std::hypot(a, b), 0.5, 0.08) << "at frame " << at;
+        }
+    }
+    ASSERT_GE(fade_in, 0) << "the second track never played";
+    ASSERT_GT(fade_out, fade_in);
+    // The 2 % points of the sine/cosine curves lie 1.3 % inside each end.
+    const double seconds = static_cast<double>(fade_out - fade_in) / kRate;
+    EXPECT_NEAR(seconds, 0.975, 0.03);
+}
+
+TEST_F(PlaybackEngine, UrlsExpiringMidTrackAreRefreshedWithoutAGap) {
+    const std::string id = Id("Long cosine");
+    player::PlayerConfig config = Config();
+    config.buffer_target_seconds = 2.0;  // keep fetching through the whole track
+    config.chunk_seconds = 0.5;
+    // At 2x real time the 14 s track outlives its 2 s URLs a few times over.
+    sink_.reset();
+    sink_ = std::make_unique<PacedAudioSink>(Fifo(), kRate, 2, 2.0, true);
+    QueuePlay play = PlayQueueAndCapture(config, {id}, *sink_, log_, kTimeout);
+    ASSERT_TRUE(play.ended) << play.error;
+    EXPECT_GE(play.snapshot.url_refreshes, 1);
+    EXPECT_EQ(play.snapshot.underruns, 0);
+    const PcmBuffer ref = Reference(id, 160);
+    EXPECT_EQ(play.snapshot.frames_played, ref.frames());
+    EXPECT_LE(WorstDifference(play.captured, 0, ref, 0, ref.frames()), kCaptureTolerance);
+}
+
+TEST_F(PlaybackEngine, ACdnThatKeepsRefusingEndsInAClearError) {
+    TempDir data;
+    std::string output;
+    ASSERT_TRUE(RunIngest(data.path(), {suite_->sources.Join("Loud.ogg")}, &output).ok()) << output;
+    auto server = ServerProcess::Start(data.path(), {"--expire-urls-for", "3600"});
+    ASSERT_TRUE(server.ok()) << server.error().message;
+    auto token = Login((*server)->api_url());
+    ASSERT_TRUE(token.ok());
+    player::PlayerConfig config = Config();
+    config.api_base_url = (*server)->api_url();
+    config.token = *token;
+    const std::string id = FindTrackId((*server)->api_url(), *token, "Loud");
+    QueuePlay play = PlayQueueAndCapture(config, {id}, *sink_, log_, std::chrono::seconds(30));
+    EXPECT_FALSE(play.ended);
+    EXPECT_EQ(play.snapshot.state, player::PlaybackState::kError);
+    EXPECT_NE(play.error.find("refuses fresh URLs"), std::string::npos) << play.error;
+}
+
+}  // namespace
+}  // namespace tonearm::testing
