@@ -51,8 +51,12 @@ Chunk ChunkFrom(const Variant& variant, size_t point, int64_t from_sample, int64
     Chunk chunk;
     chunk.first_byte = index[point].byte_offset;
     chunk.first_granule = index[point].granule;
+    // Segments are about as long as a chunk is meant to be; a chunk ends at
+    // the first point past three quarters of min_samples, so segments a
+    // little shorter than min_samples do not double every chunk.
+    const int64_t enough = from_sample + min_samples * 3 / 4;
     size_t next = point + 1;
-    while (next < index.size() && index[next].granule < from_sample + min_samples &&
+    while (next < index.size() && index[next].granule < enough &&
            index[next].byte_offset - chunk.first_byte < static_cast<int64_t>(max_bytes)) {
         ++next;
     }

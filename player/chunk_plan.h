@@ -40,7 +40,8 @@ std::vector<Chunk> PlanChunks(const Variant& variant, size_t first_point, size_t
                               int64_t duration_samples);
 
 // The chunk that starts at seek point `point` and runs over whole segments
-// until it covers min_samples of audio past from_sample, or until it holds
+// until it covers about min_samples of audio past from_sample (at least three
+// quarters of it), or until it holds
 // max_bytes (whichever comes first; at least one segment), or to the end of
 // the file. Requires point < the index size.
 Chunk ChunkFrom(const Variant& variant, size_t point, int64_t from_sample, int64_t min_samples,

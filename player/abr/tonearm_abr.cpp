@@ -50,7 +50,11 @@ public:
         auto slow = rate_.Slow();
         // With nothing measured yet, the lowest rung starts playback soonest.
         if (!fast || !slow) return 0;
-        const RateForecast bps{config_.safety * *fast, config_.safety * *slow,
+        // A link that just fell is taken at its word: a rate averaged over
+        // the last few seconds still carries the fast past (a 5 s transfer
+        // at 120 kbit/s after 6 Mbit/s leaves the fast average near 1 Mbit/s).
+        const double near = std::min(*fast, last_bps_);
+        const RateForecast bps{config_.safety * near, config_.safety * std::min(*slow, *fast),
                                config_.forecast_memory_seconds};
         const double latency = latency_.Estimate().value_or(0.0);
         const size_t horizon = LookaheadChunks(context, config_.horizon_chunks);
@@ -85,7 +89,8 @@ public:
             latency = 0.0;
             transfer = sample.seconds;
         }
-        rate_.Add(transfer, sample.bytes * 8.0 / transfer);
+        last_bps_ = sample.bytes * 8.0 / transfer;
+        rate_.Add(transfer, last_bps_);
         latency_.Add(1.0, latency);
     }
 
@@ -125,6 +130,7 @@ private:
 
     TonearmConfig config_;
     DualEwmaThroughput rate_;
+    double last_bps_ = 0.0;  // rate of the last download
     Ewma latency_;
 };
 
