@@ -126,9 +126,12 @@ private:
     int ChooseRung(int current, size_t point, int64_t next);
     // Fetches the chunk (and the variant's header pages when unknown).
     Status FetchChunk(HttpClient& http, int kbps, const Chunk& chunk, bool restart, bool joined);
+    using RangeSink = std::function<void(int64_t at, std::string bytes)>;
     // Fetches [first, last] of variant kbps and hands the bytes on in order
-    // (see Deliver).
-    Status FetchRange(HttpClient& http, int kbps, int64_t first, int64_t last);
+    // to sink, or to Deliver without one. May run on two threads at once.
+    Status FetchRange(HttpClient& http, int kbps, int64_t first, int64_t last,
+                      const RangeSink& sink = nullptr);
+    Status FetchHeadersAndChunk(HttpClient& http, int kbps, const Chunk& chunk);
     // Bytes below headers_until_ are collected into the header piece, the
     // rest become audio pieces. Fetch thread only.
     void Deliver(int64_t at, std::string bytes);

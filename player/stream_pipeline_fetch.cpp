@@ -2,6 +2,7 @@
 // requests, manifest refresh, pacing.
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "core/api_client.h"
 #include "core/log.h"
@@ -155,6 +156,7 @@ Status StreamPipeline::FetchChunk(HttpClient& http, int kbps, const Chunk& chunk
         } else {
             headers_until_ = variant.header_bytes;
             header_collected_.clear();
+            if (!joined && !params_.local_file) return FetchHeadersAndChunk(http, kbps, chunk);
             if (!joined) {
                 Status status = FetchRange(http, kbps, 0, variant.header_bytes - 1);
                 if (!status.ok()) return status.error().Wrap("cannot fetch the stream headers");
@@ -171,13 +173,46 @@ Status StreamPipeline::FetchChunk(HttpClient& http, int kbps, const Chunk& chunk
     return Status::Ok();
 }
 
-Status StreamPipeline::FetchRange(HttpClient& http, int kbps, int64_t first, int64_t last) {
+// A variant started away from its first page needs its header pages and a
+// chunk that are not adjacent: both requests go out at once (a seek or a
+// switch then costs one round trip, not two), and the bytes are handed on
+// in file order once both have arrived.
+Status StreamPipeline::FetchHeadersAndChunk(HttpClient& http, int kbps, const Chunk& chunk) {
+    const Variant& variant = *FindVariant(params_.manifest, kbps);
+    std::string headers;
+    Status header_status;
+    std::thread side([&] {
+        HttpClient side_http;
+        side_http.SetCancelFlag(&stop_);
+        header_status = FetchRange(side_http, kbps, 0, variant.header_bytes - 1,
+                                   [&headers](int64_t, std::string bytes) { headers += bytes; });
+    });
+    std::string body;
+    Status status = FetchRange(http, kbps, chunk.first_byte, chunk.last_byte,
+                               [&body](int64_t, std::string bytes) { body += bytes; });
+    side.join();
+    if (!header_status.ok()) return header_status.error().Wrap("cannot fetch the stream headers");
+    if (!status.ok()) {
+        return status.error().Wrap("cannot fetch bytes " + std::to_string(chunk.first_byte) + "-" +
+                                   std::to_string(chunk.last_byte) + " at " + std::to_string(kbps) +
+                                   " kbit/s");
+    }
+    Deliver(0, std::move(headers));
+    Deliver(chunk.first_byte, std::move(body));
+    return Status::Ok();
+}
+
+Status StreamPipeline::FetchRange(HttpClient& http, int kbps, int64_t first, int64_t last,
+                                  const RangeSink& sink) {
+    const RangeSink& deliver =
+        sink ? sink
+             : RangeSink([this](int64_t at, std::string bytes) { Deliver(at, std::move(bytes)); });
     if (params_.local_file) {
         const auto size = static_cast<int64_t>(params_.local_file->size());
         if (first < 0 || last >= size || first > last) {
             return MakeError(ErrorCode::kCorrupt, "range outside the cached file");
         }
-        Deliver(first, params_.local_file->substr(static_cast<size_t>(first),
+        deliver(first, params_.local_file->substr(static_cast<size_t>(first),
                                                   static_cast<size_t>(last - first + 1)));
         return Status::Ok();
     }
@@ -218,7 +253,7 @@ Status StreamPipeline::FetchRange(HttpClient& http, int kbps, int64_t first, int
                 next += static_cast<int64_t>(bytes->size());
                 attempts = 0;
                 refreshes = 0;
-                Deliver(at, std::move(bytes.value()));
+                deliver(at, std::move(bytes.value()));
                 continue;
             }
             problem = bytes.error();

@@ -292,6 +292,36 @@ TEST_F(PipelineTest, SwitchingOnEveryChunkSplicesSampleExactly) {
     }
 }
 
+// A seek is a run from a new start sample: the first frame out must be that
+// sample of a straight decode, for any position, with and without switches.
+TEST_F(PipelineTest, RandomSeeksStartAtTheExactSampleOfAStraightDecode) {
+    uint64_t state = 0x9e3779b97f4a7c15ull;
+    const auto next = [&state] {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return state;
+    };
+    const int64_t duration = reference_.frames();
+    for (int seek = 0; seek < 24; ++seek) {
+        const auto start = static_cast<int64_t>(next() % static_cast<uint64_t>(duration));
+        const bool switching = seek % 3 == 2;
+        std::unique_ptr<StreamPipeline> pipeline;
+        std::vector<float> out = Play(start, &pipeline, switching);
+        ASSERT_FALSE(pipeline->error()) << "seek to " << start;
+        ASSERT_EQ(static_cast<int64_t>(out.size()), (duration - start) * 2) << "seek to " << start;
+        const testing::PcmBuffer& first =
+            switching && pipeline->TakeReports().front().kbps == 96 ? low_reference_ : reference_;
+        const int64_t check = std::min<int64_t>(4096, duration - start);
+        float worst = 0.0f;
+        for (int64_t i = 0; i < check * 2; ++i) {
+            worst = std::max(worst, std::fabs(out[static_cast<size_t>(i)] -
+                                              first.samples[static_cast<size_t>(start * 2 + i)]));
+        }
+        EXPECT_LE(worst, 1e-4f) << "seek to " << start << (switching ? " (switching)" : "");
+    }
+}
+
 TEST_F(PipelineTest, MissingFileIsAPermanentErrorWithAClearMessage) {
     fault_ = Fault::kGone;
     std::unique_ptr<StreamPipeline> pipeline;
