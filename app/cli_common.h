@@ -50,6 +50,9 @@ int RunCache(const CliOptions& options, const std::vector<std::string>& args);
 std::string CacheDir(const CliOptions& options);
 // Prints the cache's status event; returns an exit code. cli_cache.cpp.
 int PrintCacheStatus(const CliOptions& options, player::AudioCache& cache);
+// Pins again each pinned playlist whose tracks changed in the replica;
+// returns an exit code. cli_offline.cpp.
+int RefreshChangedPins(const CliOptions& options);
 
 // The session token saved by `login` in the profile, or "" when logged out.
 std::string LoadToken(const CliOptions& options);

@@ -1,11 +1,15 @@
 // tonearm-cli offline pin|unpin|status|refresh: audio kept for offline play.
 //
-// --max-rate BYTES limits the download speed (bytes per second), for
-// metered connections. A PLAYLIST is pinned from the device's playlist replica (run `sync` first
-// for the server's latest); anything else is taken as a track id. Pinning a
-// source again (or `refresh`, which does it for every pinned source) pins
-// its current tracks: a track removed from the playlist is unpinned, and
-// downloads that stopped resume from the bytes already on disk.
+// --max-rate BYTES limits the download speed (bytes per second, all
+// transfers together), for metered connections; --parallel N (1-4, default
+// 3) sets how many tracks download at once. A PLAYLIST is pinned from the
+// device's playlist replica (run `sync` first for the server's latest);
+// anything else is taken as a track id. Pinning a source again (or
+// `refresh`, which does it for every pinned source) pins its current
+// tracks: a track removed from the playlist is unpinned, and downloads that
+// stopped resume from the bytes already on disk. `sync` calls
+// RefreshChangedPins after it pulled, which does the same for the pinned
+// playlists that changed.
 
 #include <cstdlib>
 
@@ -60,22 +64,29 @@ Json PinEventJson(const PinEvent& e) {
     return json;
 }
 
-// Pins source (a playlist or a track) at kbps and prints the events.
-int PinSource(const CliOptions& options, AudioCache& cache, const std::string& id, int kbps,
-              int64_t max_rate = 0) {
+// How a pin downloads.
+struct Transfer {
+    int64_t max_rate = 0;  // bytes per second, all transfers together; 0: unlimited
+    int transfers = player::kDefaultPinTransfers;
+};
+
+// Pins the tracks of playlist (when it has a value; else the track id) at
+// kbps and prints the events.
+int PinTracksOf(const CliOptions& options, AudioCache& cache, const std::string& id,
+                const std::optional<std::vector<std::string>>& playlist, int kbps,
+                const Transfer& transfer) {
     auto client = MakeApiClient(options);
     if (!client) return PrintError(options, client.error().message);
     if (client->token().empty()) return PrintError(options, "not logged in: run login first");
-    auto playlist = PlaylistTracks(options, id);
-    if (!playlist.ok()) return PrintError(options, playlist.error().message);
 
     player::PinRequest request;
-    request.source = (playlist->has_value() ? "playlist:" : "track:") + id;
-    request.track_ids = playlist->has_value() ? **playlist : std::vector<std::string>{id};
+    request.source = (playlist.has_value() ? "playlist:" : "track:") + id;
+    request.track_ids = playlist.has_value() ? *playlist : std::vector<std::string>{id};
     request.kbps = kbps;
     request.api_base_url = client->base_url();
     request.token = client->token();
-    request.max_bytes_per_second = max_rate;
+    request.max_bytes_per_second = transfer.max_rate;
+    request.transfers = transfer.transfers;
     if (Status kept = cache.RememberSource(request.source, kbps); !kept.ok()) {
         return PrintError(options, kept.error().message);
     }
@@ -97,10 +108,23 @@ int PinSource(const CliOptions& options, AudioCache& cache, const std::string& i
     return kExitOk;
 }
 
+// Pins id: the playlist of that id in the replica, else the track.
+int PinSource(const CliOptions& options, AudioCache& cache, const std::string& id, int kbps,
+              const Transfer& transfer) {
+    auto playlist = PlaylistTracks(options, id);
+    if (!playlist.ok()) return PrintError(options, playlist.error().message);
+    return PinTracksOf(options, cache, id, *playlist, kbps, transfer);
+}
+
+Status DropSource(AudioCache& cache, const std::string& source) {
+    Status dropped = cache.ReplacePins(source, {});
+    if (dropped.ok()) dropped = cache.ForgetSource(source);
+    return dropped;
+}
+
 int Unpin(const CliOptions& options, AudioCache& cache, const std::string& id) {
     for (const std::string& source : {"playlist:" + id, "track:" + id}) {
-        Status unpinned = cache.ReplacePins(source, {});
-        if (unpinned.ok()) unpinned = cache.ForgetSource(source);
+        Status unpinned = DropSource(cache, source);
         if (!unpinned.ok()) return PrintError(options, unpinned.error().message);
     }
     if (Status trimmed = cache.EnforceLimit(); !trimmed.ok()) {
@@ -139,21 +163,64 @@ int ShowStatus(const CliOptions& options, AudioCache& cache) {
     return PrintCacheStatus(options, cache);
 }
 
-int Refresh(const CliOptions& options, AudioCache& cache) {
+// Pins every pinned source again; with only_changed, only the playlists
+// whose tracks differ from their pins or whose audio is missing. A pinned
+// playlist the replica no longer has (deleted on another device) is
+// unpinned.
+int RefreshSources(const CliOptions& options, AudioCache& cache, bool only_changed,
+                   const Transfer& transfer) {
     auto sources = cache.Sources();
     if (!sources.ok()) return PrintError(options, sources.error().message);
     int exit_code = kExitOk;
     for (const auto& [source, kbps] : *sources) {
+        const bool is_playlist = source.rfind("playlist:", 0) == 0;
         const std::string id = source.substr(source.find(':') + 1);
-        if (PinSource(options, cache, id, kbps) != kExitOk) exit_code = kExitFailure;
+        if (!is_playlist && only_changed) continue;
+        std::optional<std::vector<std::string>> tracks;
+        if (is_playlist) {
+            auto found = PlaylistTracks(options, id);
+            if (!found.ok()) return PrintError(options, found.error().message);
+            if (!found->has_value()) {
+                if (Status dropped = DropSource(cache, source); !dropped.ok())
+                    return PrintError(options, dropped.error().message);
+                PrintEvent(options, Json{{"event", "unpinned"}, {"id", id}, {"reason", "deleted"}});
+                continue;
+            }
+            tracks = **found;
+        }
+        if (only_changed) {
+            auto changed = player::PinsNeedRefresh(cache, source, *tracks);
+            if (!changed.ok()) return PrintError(options, changed.error().message);
+            if (!*changed) {
+                PrintEvent(options, Json{{"event", "pin_unchanged"}, {"source", source}});
+                continue;
+            }
+        }
+        if (PinTracksOf(options, cache, id, tracks, kbps, transfer) != kExitOk)
+            exit_code = kExitFailure;
     }
     return exit_code;
 }
 
+// --parallel N, within [1, kMaxPinTransfers]; nullopt when out of range.
+std::optional<int> ParseTransfers(const ArgList& list) {
+    const auto text = list.Value("--parallel");
+    if (!text) return player::kDefaultPinTransfers;
+    const int n = std::atoi(text->c_str());
+    if (n < 1 || n > player::kMaxPinTransfers) return std::nullopt;
+    return n;
+}
+
 }  // namespace
 
+int RefreshChangedPins(const CliOptions& options) {
+    auto cache = AudioCache::Open(CacheDir(options));
+    if (!cache.ok()) return PrintError(options, cache.error().message);
+    return RefreshSources(options, **cache, true, Transfer{});
+}
+
 int RunOffline(const CliOptions& options, const std::vector<std::string>& args) {
-    ArgList list(args, {"--quality", "--max-rate"}, {});
+    ArgList list(args, {"--quality", "--max-rate", "--parallel"}, {});
     const auto& pos = list.positionals();
     if (!list.error().empty() || pos.empty()) {
         PrintError(options, list.error().empty() ? "offline needs pin, unpin, status or refresh"
@@ -168,15 +235,24 @@ int RunOffline(const CliOptions& options, const std::vector<std::string>& args) 
             return kExitUsage;
         }
     }
-    const int64_t max_rate = std::atoll(list.Value("--max-rate").value_or("0").c_str());
+    Transfer transfer;
+    transfer.max_rate = std::atoll(list.Value("--max-rate").value_or("0").c_str());
+    const std::optional<int> transfers = ParseTransfers(list);
+    if (!transfers) {
+        PrintError(options, "--parallel must be 1 to " + std::to_string(player::kMaxPinTransfers));
+        return kExitUsage;
+    }
+    transfer.transfers = *transfers;
     auto cache = AudioCache::Open(CacheDir(options));
     if (!cache.ok()) return PrintError(options, cache.error().message);
     if (pos[0] == "pin" && pos.size() == 2) {
-        return PinSource(options, **cache, pos[1], kbps, max_rate);
+        return PinSource(options, **cache, pos[1], kbps, transfer);
     }
     if (pos[0] == "unpin" && pos.size() == 2) return Unpin(options, **cache, pos[1]);
     if (pos[0] == "status" && pos.size() == 1) return ShowStatus(options, **cache);
-    if (pos[0] == "refresh" && pos.size() == 1) return Refresh(options, **cache);
+    if (pos[0] == "refresh" && pos.size() == 1) {
+        return RefreshSources(options, **cache, false, transfer);
+    }
     PrintError(options, "offline needs pin ID, unpin ID, status or refresh");
     return kExitUsage;
 }

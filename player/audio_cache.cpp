@@ -131,6 +131,11 @@ Result<std::optional<CacheEntry>> AudioCache::FindEntry(const std::string& track
     return index_->FindEntry(track_id, kbps);
 }
 
+Result<std::vector<CacheEntry>> AudioCache::Entries() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return index_->Entries();
+}
+
 Status AudioCache::CommitPartial(const Manifest& manifest, const Variant& variant) {
     const std::string partial = PartialPath(variant.sha256);
     auto bytes = ReadWholeFile(partial);

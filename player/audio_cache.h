@@ -64,6 +64,8 @@ public:
     Result<std::string> ReadVerified(const std::string& track_id, const Variant& variant);
     // The indexed entry of track_id at kbps (newest version), unverified.
     Result<std::optional<CacheEntry>> FindEntry(const std::string& track_id, int kbps);
+    // Every indexed entry, least recently used first, unverified.
+    Result<std::vector<CacheEntry>> Entries();
 
     // Checks the finished partial file of variant, fsyncs it, renames it to
     // its entry path and indexes it, then evicts down to the limit. kCorrupt

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <memory>
 #include <thread>
 
 #include "core/api_client.h"
@@ -101,11 +102,8 @@ Result<HttpResponse> StreamOnce(HttpClient& http, int fd, const std::string& pat
             next_report = done + kDownloadChunkBytes;
             options.progress({track_id, variant.kbps, done, variant.size, outcome->bytes_fetched});
         }
-        if (options.max_bytes_per_second > 0) {
-            // Holding the sink back slows the sender through TCP's window.
-            std::this_thread::sleep_for(std::chrono::microseconds(
-                static_cast<int64_t>(bytes.size()) * 1000000 / options.max_bytes_per_second));
-        }
+        // Holding the sink back slows the sender through TCP's window.
+        if (options.pacer != nullptr) options.pacer->Take(static_cast<int64_t>(bytes.size()));
         return !Cancelled(options);
     });
 }
@@ -166,8 +164,28 @@ Result<int> OpenPartial(const std::string& path, int64_t size, int64_t* held) {
 
 }  // namespace
 
+void TransferPacer::Take(int64_t bytes) {
+    if (rate_ <= 0 || bytes <= 0) return;
+    std::chrono::steady_clock::time_point until;
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        // Time nobody used is not saved up for a burst later.
+        const auto now = std::chrono::steady_clock::now();
+        if (next_ < now) next_ = now;
+        next_ += std::chrono::microseconds(bytes * 1000000 / rate_);
+        until = next_;
+    }
+    std::this_thread::sleep_until(until);
+}
+
 Result<DownloadOutcome> DownloadVariant(AudioCache& cache, const Manifest& manifest, int kbps,
-                                        const DownloadOptions& options) {
+                                        const DownloadOptions& given) {
+    DownloadOptions options = given;
+    std::unique_ptr<TransferPacer> own_pacer;
+    if (options.pacer == nullptr && options.max_bytes_per_second > 0) {
+        own_pacer = std::make_unique<TransferPacer>(options.max_bytes_per_second);
+        options.pacer = own_pacer.get();
+    }
     const Variant* variant = manifest.FindVariant(kbps);
     if (variant == nullptr) {
         return MakeError(ErrorCode::kNotFound, "track " + log::Quote(manifest.track_id) +

@@ -12,11 +12,16 @@
 // and fails with kIo; the cache holds no entry for it.
 //
 // Blocking; runs on the caller's thread. Cancellation through *cancel.
+// Several downloads of different variants may run at once on different
+// threads (each has its own connection); two downloads of the same variant
+// at once would share one partial file and must not happen.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 
 #include "core/result.h"
@@ -27,6 +32,21 @@ namespace tonearm::player {
 
 // Progress is reported after each such stretch (and at the end).
 inline constexpr int64_t kDownloadChunkBytes = 256 << 10;
+
+// Holds the bytes of one or several transfers to a rate together: each
+// Take() waits until the bytes taken so far fit the rate since the first.
+// Thread-safe (mu_ guards next_); the waiting happens outside the lock.
+class TransferPacer {
+public:
+    explicit TransferPacer(int64_t bytes_per_second) : rate_(bytes_per_second) {}
+    // Blocks the calling thread until bytes more may pass.
+    void Take(int64_t bytes);
+
+private:
+    const int64_t rate_;
+    std::mutex mu_;
+    std::chrono::steady_clock::time_point next_{};  // when the next byte may pass
+};
 
 struct DownloadProgress {
     std::string track_id;
@@ -41,6 +61,9 @@ struct DownloadOptions {
     std::string token;
     const std::atomic<bool>* cancel = nullptr;  // optional
     int64_t max_bytes_per_second = 0;           // 0: as fast as the network goes
+    // Shared by concurrent downloads instead of max_bytes_per_second, so the
+    // limit holds for all of them together; not owned, may be null.
+    TransferPacer* pacer = nullptr;
     // Called on the caller's thread after each chunk is on disk.
     std::function<void(const DownloadProgress&)> progress;
 };

@@ -1,15 +1,18 @@
 // The offline cache: time to first audio from a warm cache, and download
 // throughput of a pinned playlist against curl fetching the same files.
 //
-//   cache_bench [--runs N] [--tracks N] [--seconds S] [--latency-ms L] [--smoke]
+//   cache_bench [--runs N] [--tracks N] [--seconds S] [--latency-ms L]
+//               [--transfers 1,2,3,4] [--cli PATH] [--smoke]
 //
 // Tracks are generated (a cosine under noise, so the encoder reaches its
 // nominal bitrate) and ingested into a local tonearm-server. The playlist is
-// pinned at 320 kbps with `tonearm-cli offline pin` (wall clock of the whole
-// command: manifests, downloads, fsync, SHA-256 checks, index commits); curl
-// then fetches the same variant files in one process from the same server
-// into files on the same file system (without fsync). Play runs go to an
-// ALSA file sink.
+// pinned at 320 kbps with `tonearm-cli offline pin --parallel N` for each N
+// of --transfers (wall clock of the whole command: manifests, downloads,
+// fsync, SHA-256 checks, index commits); curl then fetches the same variant
+// files in one process from the same server into files on the same file
+// system (without fsync). N = 0 runs the pin without --parallel, for a
+// tonearm-cli given with --cli that predates it. Play runs go to an ALSA
+// file sink.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -36,7 +39,17 @@ struct Options {
     int tracks = 6;
     double seconds = 60;
     std::string latency_ms = "0";
+    std::vector<int> transfers = {1, 2, 3, 4};
+    std::string cli = TONEARM_CLI_BIN;
 };
+
+std::vector<int> ParseList(const std::string& text) {
+    std::vector<int> values;
+    std::stringstream in(text);
+    for (std::string item; std::getline(in, item, ',');)
+        values.push_back(std::stoi(item));
+    return values;
+}
 
 PcmBuffer NoisyCosine(double freq, double seconds) {
     PcmBuffer pcm = MakeSine(freq, seconds, 44100, 2);
@@ -70,11 +83,13 @@ int main(int argc, char** argv) {
     Options o;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
-        if (arg == "--smoke") o = {3, 2, 8, "0"};
+        if (arg == "--smoke") o = {3, 2, 8, "0", {1, 3}, TONEARM_CLI_BIN};
         if (arg == "--runs" && i + 1 < argc) o.runs = std::stoi(argv[++i]);
         if (arg == "--tracks" && i + 1 < argc) o.tracks = std::stoi(argv[++i]);
         if (arg == "--seconds" && i + 1 < argc) o.seconds = std::stod(argv[++i]);
         if (arg == "--latency-ms" && i + 1 < argc) o.latency_ms = argv[++i];
+        if (arg == "--transfers" && i + 1 < argc) o.transfers = ParseList(argv[++i]);
+        if (arg == "--cli" && i + 1 < argc) o.cli = argv[++i];
     }
     TempDir data, sources, profile, home;
     std::vector<std::string> paths;
@@ -95,8 +110,8 @@ int main(int argc, char** argv) {
     if (!server.ok() || !InstallAlsaFileSink(home.path(), home.Join("capture.raw")).ok()) return 1;
     const std::string url = (*server)->api_url();
     auto cli = [&](std::vector<std::string> args) {
-        std::vector<std::string> argv2 = {TONEARM_CLI_BIN, "--server",     url,
-                                          "--profile",     profile.path(), "--json"};
+        std::vector<std::string> argv2 = {o.cli,       "--server",     url,
+                                          "--profile", profile.path(), "--json"};
         argv2.insert(argv2.end(), args.begin(), args.end());
         return RunProcess(argv2, 600000, {"HOME=" + home.path()});
     };
@@ -116,42 +131,61 @@ int main(int argc, char** argv) {
     cli(add);
     cli({"sync"});
 
-    // Throughput: pin from an empty cache, then curl the same files.
-    std::vector<double> pin_ms, curl_ms;
-    int64_t bytes = 0;
+    // Throughput: curl the files, then pin them from an empty cache with
+    // each number of transfers.
+    std::vector<std::string> curl = {"curl", "-s", "-f"};
+    for (const std::string& id : ids) {
+        auto manifest = api.GetManifest(id);
+        if (!manifest.ok() || manifest->FindVariant(320) == nullptr) return 1;
+        curl.insert(curl.end(),
+                    {"-o", sources.Join(id + ".curl"), manifest->FindVariant(320)->url});
+    }
+    std::vector<std::string> curl_parallel = curl;
+    curl_parallel.insert(curl_parallel.begin() + 1, {"--parallel", "--parallel-max", "3"});
     const int throughput_runs = std::max(1, std::min(o.runs, 3));
+    std::vector<double> curl_ms, curl_parallel_ms;
     for (int run = 0; run < throughput_runs; ++run) {
-        cli({"cache", "clear", "--all"});
         auto start = std::chrono::steady_clock::now();
-        ProcessResult pinned = cli({"offline", "pin", playlist, "--quality", "320"});
-        pin_ms.push_back(MsSince(start));
-        if (pinned.exit_code != 0) {
-            std::fprintf(stderr, "pin failed: %s %s\n", pinned.out.c_str(), pinned.err.c_str());
-            return 1;
-        }
-        bytes = FirstEvent(pinned.out, "pinned")["bytes_total"];
-
-        std::vector<std::string> curl = {"curl", "-s", "-f"};
-        for (const std::string& id : ids) {
-            auto manifest = api.GetManifest(id);
-            if (!manifest.ok() || manifest->FindVariant(320) == nullptr) return 1;
-            curl.insert(curl.end(),
-                        {"-o", sources.Join(id + ".curl"), manifest->FindVariant(320)->url});
-        }
-        start = std::chrono::steady_clock::now();
-        ProcessResult fetched = RunProcess(curl, 600000);
+        if (RunProcess(curl, 600000).exit_code != 0) return 1;
         curl_ms.push_back(MsSince(start));
-        if (fetched.exit_code != 0) return 1;
+        start = std::chrono::steady_clock::now();
+        if (RunProcess(curl_parallel, 600000).exit_code != 0) return 1;
+        curl_parallel_ms.push_back(MsSince(start));
+    }
+    const double curl_median = bench::Median(curl_ms);
+    const double curl_parallel_median = bench::Median(curl_parallel_ms);
+    int64_t bytes = 0;
+    std::vector<std::pair<int, double>> pin_medians;
+    for (int transfers : o.transfers) {
+        std::vector<double> pin_ms;
+        for (int run = 0; run < throughput_runs; ++run) {
+            cli({"cache", "clear", "--all"});
+            std::vector<std::string> pin = {"offline", "pin", playlist, "--quality", "320"};
+            if (transfers > 0) pin.insert(pin.end(), {"--parallel", std::to_string(transfers)});
+            auto start = std::chrono::steady_clock::now();
+            ProcessResult pinned = cli(pin);
+            pin_ms.push_back(MsSince(start));
+            if (pinned.exit_code != 0) {
+                std::fprintf(stderr, "pin failed: %s %s\n", pinned.out.c_str(), pinned.err.c_str());
+                return 1;
+            }
+            bytes = FirstEvent(pinned.out, "pinned")["bytes_total"];
+        }
+        pin_medians.emplace_back(transfers, bench::Median(pin_ms));
     }
     const double mib = static_cast<double>(bytes) / (1 << 20);
-    const double pin_median = bench::Median(pin_ms), curl_median = bench::Median(curl_ms);
     std::printf("pin playlist: %d tracks, %.2f MiB at 320 kbps, latency %s ms\n", o.tracks, mib,
                 o.latency_ms.c_str());
-    std::printf("  tonearm-cli offline pin: median %.1f ms (%.1f MiB/s)\n", pin_median,
-                mib / (pin_median / 1000));
-    std::printf("  curl, same files:        median %.1f ms (%.1f MiB/s)\n", curl_median,
+    std::printf("  curl, same files, one process: median %.1f ms (%.1f MiB/s)\n", curl_median,
                 mib / (curl_median / 1000));
-    std::printf("  throughput ratio pin/curl: %.2f\n", curl_median / pin_median);
+    std::printf("  curl --parallel-max 3:         median %.1f ms (%.1f MiB/s)\n",
+                curl_parallel_median, mib / (curl_parallel_median / 1000));
+    for (const auto& [transfers, median] : pin_medians) {
+        std::printf("  offline pin, %s: median %.1f ms (%.1f MiB/s), ratio pin/curl %.2f\n",
+                    transfers > 0 ? ("--parallel " + std::to_string(transfers)).c_str()
+                                  : "default transfers",
+                    median, mib / (median / 1000), curl_median / median);
+    }
 
     // Time to first audio from the warm cache.
     std::vector<double> engine, command;
