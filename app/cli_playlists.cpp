@@ -1,8 +1,11 @@
 // tonearm-cli commands for playlists, the library and sync. The profile
 // folder holds the device's replica (replica.db); edits work offline and
-// reach the server with `sync`.
+// reach the server with `sync`, which then pins again the pinned playlists
+// that changed (unless --no-pins): a track removed elsewhere is unpinned, a
+// track added is downloaded.
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 
 #include "app/cli_playlist_files.h"
 #include "app/cli_session.h"
@@ -178,8 +181,16 @@ int RunLibrary(const CliOptions& options, const std::vector<std::string>& args) 
     return UsageError(options, "usage: library save TRACK | unsave TRACK | list");
 }
 
+// After a sync: the pinned playlists follow the replica. Nothing to do (and
+// no cache folder created) on a device that never pinned anything.
+int RefreshPinsAfterSync(const CliOptions& options) {
+    std::error_code ec;
+    if (!std::filesystem::exists(CacheDir(options) + "/index.db", ec)) return kExitOk;
+    return RefreshChangedPins(options);
+}
+
 int RunSync(const CliOptions& options, const std::vector<std::string>& args) {
-    ArgList list(args, {"--watch"}, {});
+    ArgList list(args, {"--watch"}, {"--no-pins"});
     if (!list.error().empty()) return UsageError(options, list.error());
     Result<std::unique_ptr<Replica>> replica = OpenReplica(options);
     if (!replica.ok()) return PrintError(options, replica.error().message);
@@ -193,6 +204,7 @@ int RunSync(const CliOptions& options, const std::vector<std::string>& args) {
     const double watch = list.Value("--watch") ? std::atof(list.Value("--watch")->c_str()) : 0;
     const auto until = std::chrono::steady_clock::now() +
                        std::chrono::milliseconds(static_cast<int64_t>(watch * 1000));
+    int exit_code = kExitOk;
     for (;;) {
         Result<sync::SyncReport> report = client.Sync();
         if (!report.ok()) return PrintError(options, report.error().message);
@@ -207,9 +219,13 @@ int RunSync(const CliOptions& options, const std::vector<std::string>& args) {
                                  {"rejected", rejected},
                                  {"pending", (*replica)->PendingCount()},
                                  {"cursor", (*replica)->cursor()}});
+        // A pin that failed is reported; the sync itself went through.
+        if (!list.Flag("--no-pins") && RefreshPinsAfterSync(options) != kExitOk) {
+            exit_code = kExitFailure;
+        }
         const auto left = std::chrono::duration_cast<std::chrono::seconds>(
             until - std::chrono::steady_clock::now());
-        if (left.count() <= 0) return kExitOk;
+        if (left.count() <= 0) return exit_code;
         Result<bool> changed =
             client.WaitForChanges(static_cast<int>(std::min<int64_t>(left.count(), 25)));
         if (!changed.ok()) return PrintError(options, changed.error().message);
