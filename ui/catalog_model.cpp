@@ -42,7 +42,11 @@ QVariant CatalogModel::displayText(const Track& track, int column) const {
 QVariant CatalogModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rowCount()) return {};
     const Track& track = trackAt(index.row());
-    const bool playing = !playing_track_id_.isEmpty() && FromStd(track.id) == playing_track_id_;
+    const QString id = FromStd(track.id);
+    const bool playing = !playing_track_id_.isEmpty() && id == playing_track_id_;
+    if (QVariant offline = offlineData(id, index.column(), role); offline.isValid()) {
+        return offline;
+    }
 
     switch (role) {
         case Qt::DisplayRole:
@@ -50,7 +54,7 @@ QVariant CatalogModel::data(const QModelIndex& index, int role) const {
         case kSortRole:
             if (index.column() == kLength) return DurationMs(track);
             return displayText(track, index.column()).toString().toCaseFolded();
-        case kTrackIdRole: return FromStd(track.id);
+        case kTrackIdRole: return id;
         case Qt::TextAlignmentRole:
             if (index.column() == kLength) {
                 return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
@@ -71,6 +75,29 @@ QVariant CatalogModel::data(const QModelIndex& index, int role) const {
         case Qt::DecorationRole:
             if (playing && index.column() == kTitle) {
                 return QApplication::style()->standardIcon(QStyle::SP_MediaVolume);
+            }
+            return {};
+        default: return {};
+    }
+}
+
+QVariant CatalogModel::offlineData(const QString& track_id, int column, int role) const {
+    const bool cached = cached_.contains(track_id);
+    const bool unavailable = !server_reachable_ && !cached;
+    switch (role) {
+        case kCachedRole: return cached;
+        case kUnavailableRole: return unavailable;
+        case Qt::ToolTipRole:
+            if (unavailable) return tr("Not available offline");
+            if (cached && column == kTitle) return tr("Available offline");
+            return {};
+        case Qt::ForegroundRole:
+            if (unavailable)
+                return QApplication::palette().brush(QPalette::Disabled, QPalette::Text);
+            return {};
+        case Qt::DecorationRole:
+            if (cached && column == kTitle && track_id != playing_track_id_) {
+                return QApplication::style()->standardIcon(QStyle::SP_DriveHDIcon);
             }
             return {};
         default: return {};
@@ -114,6 +141,18 @@ void CatalogModel::setPlayingTrackId(const QString& track_id) {
     playing_track_id_ = track_id;
     emitRowChanged(old_row);
     emitRowChanged(rowOfTrack(playing_track_id_));
+}
+
+void CatalogModel::setOfflineAvailability(const OfflineAvailability& availability) {
+    if (availability.cached_tracks == cached_ &&
+        availability.server_reachable == server_reachable_) {
+        return;
+    }
+    cached_ = availability.cached_tracks;
+    server_reachable_ = availability.server_reachable;
+    if (!tracks_.empty()) {
+        emit dataChanged(index(0, 0), index(rowCount() - 1, kColumnCount - 1));
+    }
 }
 
 int CatalogModel::rowOfTrack(const QString& track_id) const {

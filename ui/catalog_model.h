@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/wire.h"
+#include "ui/offline_availability.h"
 
 namespace tonearm::ui {
 
@@ -23,6 +24,12 @@ public:
     static constexpr int kSortRole = Qt::UserRole + 1;
     // Role returning the track id as a QString, for any column.
     static constexpr int kTrackIdRole = Qt::UserRole + 2;
+    // Role returning whether the cache holds the track (bool), any column.
+    static constexpr int kCachedRole = Qt::UserRole + 3;
+    // Role returning whether the row cannot play now (bool): the server is
+    // unreachable and the cache lacks the track. Such rows are greyed, with
+    // the tooltip "Not available offline".
+    static constexpr int kUnavailableRole = Qt::UserRole + 4;
 
     explicit CatalogModel(QObject* parent = nullptr);
 
@@ -43,14 +50,20 @@ public:
 
     // Marks the row of track_id as playing (bold, with an icon); "" for none.
     void setPlayingTrackId(const QString& track_id);
+    // Marks cached tracks (an icon by the title) and, while the server is
+    // unreachable, greys the tracks the cache lacks.
+    void setOfflineAvailability(const OfflineAvailability& availability);
 
 private:
     QVariant displayText(const Track& track, int column) const;
+    QVariant offlineData(const QString& track_id, int column, int role) const;
     int rowOfTrack(const QString& track_id) const;
     void emitRowChanged(int row);
 
     std::vector<Track> tracks_;
     QString playing_track_id_;
+    QSet<QString> cached_;
+    bool server_reachable_ = true;
 };
 
 }  // namespace tonearm::ui

@@ -5,7 +5,10 @@
 
 #include "ui/main_window.h"
 #include "ui/mpris_service.h"
+#include "ui/offline_cache.h"
 #include "ui/player_controller.h"
+#include "ui/playlist_panel.h"
+#include "ui/playlist_sync.h"
 #include "ui/server_session.h"
 
 namespace tonearm::ui {
@@ -16,8 +19,13 @@ DesktopClient::DesktopClient(ClientOptions options, QObject* parent)
       session_(std::make_unique<ServerSession>()),
       player_(std::make_unique<PlayerController>()),
       mpris_(std::make_unique<MprisService>(player_.get())),
-      window_(std::make_unique<MainWindow>(session_.get(), player_.get())) {
+      offline_(std::make_unique<OfflineCache>(options_.cache_dir)),
+      monitor_(std::make_unique<ConnectionMonitor>(options_.connection)),
+      window_(std::make_unique<MainWindow>(session_.get(), player_.get(), offline_.get(),
+                                           monitor_.get())) {
+    offline_->setParallelDownloads(options_.pin_transfers);
     connectParts();
+    connectOffline();
 }
 
 DesktopClient::~DesktopClient() = default;
@@ -39,6 +47,36 @@ void DesktopClient::connectParts() {
     });
     connect(mpris_.get(), &MprisService::quitRequested, qApp, &QApplication::quit,
             Qt::QueuedConnection);
+}
+
+void DesktopClient::connectOffline() {
+    connect(session_.get(), &ServerSession::loginStarted, monitor_.get(),
+            [this] { monitor_->watch(session_->serverUrl()); });
+    connect(session_.get(), &ServerSession::loggedIn, offline_.get(), [this] {
+        offline_->setServer(session_->serverUrl().toStdString(), session_->token());
+    });
+    // A failed request may mean the server went away: ask it now.
+    connect(session_.get(), &ServerSession::loginFailed, monitor_.get(),
+            &ConnectionMonitor::checkNow);
+    connect(session_.get(), &ServerSession::catalogFailed, monitor_.get(),
+            &ConnectionMonitor::checkNow);
+    connect(window_->playlistPanel()->playlistSync(), &PlaylistSync::syncFailed, monitor_.get(),
+            &ConnectionMonitor::checkNow);
+    connect(offline_.get(), &OfflineCache::pinFinished, monitor_.get(),
+            [this](const QString&, int failed) {
+                if (failed != 0) monitor_->checkNow();
+            });
+    connect(monitor_.get(), &ConnectionMonitor::reachabilityChanged, this, [this](bool reachable) {
+        offline_->setServerReachable(reachable);
+        if (!reachable) return;
+        // Back: repeat what failed while it was away.
+        const ServerSession::State state = session_->state();
+        if (state == ServerSession::State::kFailed ||
+            (state == ServerSession::State::kLoggedIn && !session_->isCatalogComplete())) {
+            session_->retry();
+        }
+        window_->playlistPanel()->playlistSync()->syncNow();
+    });
 }
 
 void DesktopClient::start() {

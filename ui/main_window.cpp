@@ -12,10 +12,13 @@
 #include <QVBoxLayout>
 
 #include "ui/catalog_model.h"
+#include "ui/connection_monitor.h"
 #include "ui/error_banner.h"
 #include "ui/library_pane.h"
 #include "ui/login_dialog.h"
 #include "ui/now_playing_bar.h"
+#include "ui/offline_cache.h"
+#include "ui/offline_status_labels.h"
 #include "ui/player_controller.h"
 #include "ui/playlist_panel.h"
 #include "ui/server_session.h"
@@ -38,8 +41,13 @@ QString StateText(PlayerController::State state) {
 
 }  // namespace
 
-MainWindow::MainWindow(ServerSession* session, PlayerController* player, QWidget* parent)
-    : QMainWindow(parent), session_(session), player_(player) {
+MainWindow::MainWindow(ServerSession* session, PlayerController* player, OfflineCache* offline,
+                       ConnectionMonitor* monitor, QWidget* parent)
+    : QMainWindow(parent),
+      session_(session),
+      player_(player),
+      offline_(offline),
+      monitor_(monitor) {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("Tonearm"));
     resize(1040, 660);
@@ -49,6 +57,7 @@ MainWindow::MainWindow(ServerSession* session, PlayerController* player, QWidget
     buildStatusBar();
     connectSession();
     connectPlayer();
+    connectOffline();
     restoreLayout();
     updateConnectionLabel();
     updatePlaybackLabels();
@@ -74,7 +83,8 @@ QWidget* MainWindow::buildCentralArea() {
     now_playing_ = new NowPlayingBar(player_, area);
 
     auto* split = new QSplitter(Qt::Horizontal, area);
-    split->addWidget(new PlaylistPanel(session_, split));
+    playlist_panel_ = new PlaylistPanel(session_, split, {}, offline_);
+    split->addWidget(playlist_panel_);
     split->addWidget(library_);
     split->setStretchFactor(1, 1);
 
@@ -121,9 +131,23 @@ void MainWindow::buildStatusBar() {
     state_label_->setObjectName(QStringLiteral("stateLabel"));
     stream_label_ = new QLabel(this);
     stream_label_->setObjectName(QStringLiteral("streamLabel"));
+    if (monitor_ != nullptr) statusBar()->addWidget(new OfflineIndicator(monitor_, this));
     statusBar()->addWidget(connection_label_, 1);
+    if (offline_ != nullptr) statusBar()->addPermanentWidget(new CacheStatusLabel(offline_, this));
     statusBar()->addPermanentWidget(state_label_);
     statusBar()->addPermanentWidget(stream_label_);
+}
+
+void MainWindow::connectOffline() {
+    if (offline_ != nullptr) {
+        connect(offline_, &OfflineCache::availabilityChanged, this,
+                [this] { session_->catalog()->setOfflineAvailability(offline_->availability()); });
+        session_->catalog()->setOfflineAvailability(offline_->availability());
+    }
+    if (monitor_ != nullptr) {
+        connect(monitor_, &ConnectionMonitor::reachabilityChanged, this,
+                &MainWindow::updateConnectionLabel);
+    }
 }
 
 CatalogView* MainWindow::catalogView() const { return library_->view(); }
@@ -222,6 +246,10 @@ void MainWindow::updateConnectionLabel() {
             connection_label_->setText(tr("Connecting to %1…").arg(host));
             break;
         case ServerSession::State::kLoggedIn:
+            if (monitor_ != nullptr && !monitor_->isReachable()) {
+                connection_label_->setText(tr("%1 does not answer").arg(host));
+                break;
+            }
             connection_label_->setText(
                 tr("%1 on %2 (%3)")
                     .arg(session_->user(), host, QString::fromLatin1(TierName(session_->tier()))));

@@ -1,6 +1,9 @@
-// MainWindow: the catalog table, the error banner, the now-playing bar and
-// the status bar, over a ServerSession and a PlayerController it does not
-// own (both must outlive the window).
+// MainWindow: the catalog table, the playlist sidebar, the error banner,
+// the now-playing bar and the status bar, over a ServerSession and a
+// PlayerController, and optionally an OfflineCache and a ConnectionMonitor,
+// that it does not own (all must outlive the window). With the last two the
+// status bar shows the cache's figures and an offline indicator, and the
+// table greys the tracks that cannot play while the server is unreachable.
 //
 // GUI thread only. The window shows every failure of the session and the
 // player in its banner (with Retry / Log In), never in a blocking dialog.
@@ -14,18 +17,22 @@ class QSortFilterProxyModel;
 namespace tonearm::ui {
 
 class CatalogView;
+class ConnectionMonitor;
 class ErrorBanner;
 class LibraryPane;
 class LoginDialog;
 class NowPlayingBar;
+class OfflineCache;
 class PlayerController;
+class PlaylistPanel;
 class ServerSession;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
-    MainWindow(ServerSession* session, PlayerController* player, QWidget* parent = nullptr);
+    MainWindow(ServerSession* session, PlayerController* player, OfflineCache* offline = nullptr,
+               ConnectionMonitor* monitor = nullptr, QWidget* parent = nullptr);
 
     // Opens the login dialog prefilled with the values (or, when empty, with
     // the session's current ones); does not block.
@@ -38,6 +45,7 @@ public:
     QSortFilterProxyModel* catalogProxy() const;
     ErrorBanner* errorBanner() const { return banner_; }
     NowPlayingBar* nowPlayingBar() const { return now_playing_; }
+    PlaylistPanel* playlistPanel() const { return playlist_panel_; }
     // Null until showLoginDialog() was first called.
     LoginDialog* loginDialog() const { return login_dialog_; }
 
@@ -55,6 +63,7 @@ private:
     void restoreLayout();
     void connectSession();
     void connectPlayer();
+    void connectOffline();
 
     void showFailure(Failure failure, const QString& message);
     void onRetry();
@@ -63,7 +72,10 @@ private:
 
     ServerSession* session_;
     PlayerController* player_;
+    OfflineCache* offline_;
+    ConnectionMonitor* monitor_;
     LibraryPane* library_ = nullptr;
+    PlaylistPanel* playlist_panel_ = nullptr;
     ErrorBanner* banner_ = nullptr;
     NowPlayingBar* now_playing_ = nullptr;
     LoginDialog* login_dialog_ = nullptr;

@@ -1,5 +1,8 @@
 #include "ui/playlist_model.h"
 
+#include <QApplication>
+#include <QPalette>
+#include <QStyle>
 #include <algorithm>
 
 namespace tonearm::ui {
@@ -27,7 +30,33 @@ QVariant PlaylistListModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::DisplayRole) return tr("%1 (%2)").arg(row.name).arg(row.entries);
     if (role == kPlaylistIdRole) return row.id;
     if (role == kEntryCountRole) return row.entries;
-    return {};
+    return pinData(row.id, role);
+}
+
+QVariant PlaylistListModel::pinData(const QString& playlist_id, int role) const {
+    const bool pinned = offline_.pinned_playlists.contains(playlist_id);
+    const int percent = offline_.pinning_playlist == playlist_id ? offline_.pin_percent : -1;
+    switch (role) {
+        case kPinnedRole: return pinned;
+        case kPinPercentRole: return percent;
+        case Qt::DecorationRole:
+            if (percent >= 0) return QApplication::style()->standardIcon(QStyle::SP_ArrowDown);
+            if (pinned) return QApplication::style()->standardIcon(QStyle::SP_DriveHDIcon);
+            return {};
+        case Qt::ToolTipRole: {
+            if (percent >= 0) return tr("Downloading for offline use: %1 %").arg(percent);
+            if (!pinned) return {};
+            const int kbps = offline_.pinned_playlists.value(playlist_id);
+            return kbps > 0 ? tr("Available offline (%1 kbps)").arg(kbps)
+                            : tr("Available offline (best quality)");
+        }
+        default: return {};
+    }
+}
+
+void PlaylistListModel::setOfflineAvailability(const OfflineAvailability& availability) {
+    offline_ = availability;
+    if (!rows_.empty()) emit dataChanged(index(0), index(rowCount() - 1));
 }
 
 int PlaylistListModel::rowOf(const QString& playlist_id) const {
@@ -63,9 +92,38 @@ int PlaylistEntryModel::rowCount(const QModelIndex& parent) const {
 QVariant PlaylistEntryModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rowCount()) return {};
     const auto& [id, text] = rows_[static_cast<size_t>(index.row())];
-    if (role == Qt::DisplayRole) return text;
+    if (role == Qt::DisplayRole) {
+        auto downloading = offline_.track_percent.find(id);
+        if (downloading == offline_.track_percent.end()) return text;
+        return tr("%1 · %2 %").arg(text).arg(*downloading);
+    }
     if (role == kTrackIdRole) return id;
-    return {};
+    return offlineData(id, role);
+}
+
+QVariant PlaylistEntryModel::offlineData(const QString& track_id, int role) const {
+    const bool cached = offline_.isCached(track_id);
+    const bool unavailable = offline_.isUnavailable(track_id);
+    switch (role) {
+        case kCachedRole: return cached;
+        case kUnavailableRole: return unavailable;
+        case Qt::ToolTipRole:
+            if (unavailable) return tr("Not available offline");
+            return cached ? tr("Available offline") : QVariant();
+        case Qt::ForegroundRole:
+            if (unavailable)
+                return QApplication::palette().brush(QPalette::Disabled, QPalette::Text);
+            return {};
+        case Qt::DecorationRole:
+            if (cached) return QApplication::style()->standardIcon(QStyle::SP_DriveHDIcon);
+            return {};
+        default: return {};
+    }
+}
+
+void PlaylistEntryModel::setOfflineAvailability(const OfflineAvailability& availability) {
+    offline_ = availability;
+    if (!rows_.empty()) emit dataChanged(index(0), index(rowCount() - 1));
 }
 
 }  // namespace tonearm::ui

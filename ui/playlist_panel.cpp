@@ -9,16 +9,19 @@
 #include <map>
 
 #include "ui/catalog_model.h"
+#include "ui/offline_cache.h"
 #include "ui/playlist_model.h"
 #include "ui/playlist_sync.h"
 #include "ui/server_session.h"
 
 namespace tonearm::ui {
 
-PlaylistPanel::PlaylistPanel(ServerSession* session, QWidget* parent, QString data_dir)
+PlaylistPanel::PlaylistPanel(ServerSession* session, QWidget* parent, QString data_dir,
+                             OfflineCache* offline)
     : QWidget(parent),
       session_(session),
       data_dir_(data_dir.isEmpty() ? PlaylistSync::defaultDataDir() : std::move(data_dir)),
+      offline_(offline),
       sync_(new PlaylistSync(this)),
       playlists_(new PlaylistListModel(this)),
       entries_(new PlaylistEntryModel(this)) {
@@ -32,15 +35,18 @@ PlaylistPanel::PlaylistPanel(ServerSession* session, QWidget* parent, QString da
     header->addWidget(add);
 
     playlist_view_ = new QListView(this);
+    playlist_view_->setObjectName(QStringLiteral("playlistView"));
     playlist_view_->setModel(playlists_);
     playlist_view_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     connect(playlist_view_->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& current) {
                 selected_ = current.data(PlaylistListModel::kPlaylistIdRole).toString();
                 showEntries();
+                showOfflineState();
             });
     pending_label_ = new QLabel(this);
     entry_view_ = new QListView(this);
+    entry_view_->setObjectName(QStringLiteral("playlistEntryView"));
     entry_view_->setModel(entries_);
     entry_view_->setEditTriggers(QAbstractItemView::NoEditTriggers);
 
@@ -48,6 +54,7 @@ PlaylistPanel::PlaylistPanel(ServerSession* session, QWidget* parent, QString da
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addLayout(header);
     layout->addWidget(playlist_view_, 1);
+    layout->addLayout(buildOfflineControls());
     layout->addWidget(pending_label_);
     layout->addWidget(entry_view_, 2);
 
@@ -82,6 +89,8 @@ void PlaylistPanel::refresh() {
         pending_label_->setText(sync_->isSyncing() ? tr("Syncing…") : tr("All changes synced"));
     }
     showEntries();
+    showOfflineState();
+    if (!sync_->isSyncing()) repinChangedPlaylists();
 }
 
 void PlaylistPanel::showEntries() {
@@ -89,6 +98,16 @@ void PlaylistPanel::showEntries() {
     for (const Track& t : session_->catalog()->tracks())
         catalog.emplace(t.id, t);
     entries_->reset(sync_->snapshot(), selected_, catalog);
+}
+
+std::vector<std::string> PlaylistPanel::trackIdsOf(const QString& playlist_id) const {
+    std::vector<std::string> ids;
+    const sync::SyncState state = sync_->snapshot();
+    const sync::Playlist* p = state.FindPlaylist(playlist_id.toStdString());
+    if (p == nullptr || !p->created()) return ids;
+    for (const sync::EntryView& e : p->Entries())
+        ids.push_back(e.track_id);
+    return ids;
 }
 
 }  // namespace tonearm::ui
