@@ -171,6 +171,81 @@ TEST_F(PlaybackEngine, TwoTracksCutFromOneRecordingPlayBackAsThatRecording) {
     EXPECT_EQ(changes[1].queue_index, 1);
 }
 
+TEST_F(PlaybackEngine, RepeatAllWrapsTheQueueGaplesslyAndKeepsTheHistory) {
+    const std::string a = Id("Gapless A");
+    const std::string b = Id("Gapless B");
+    const PcmBuffer ref_a = Reference(a, 160);
+    const PcmBuffer ref_b = Reference(b, 160);
+    const int64_t total = ref_a.frames() + ref_b.frames();
+    player::PlayerConfig config = Config();
+    config.max_frames = 2 * total;  // the device plays twice round, then silence
+    sink_->ClearCapture();
+    player::PlaybackSnapshot snapshot;
+    {
+        player::PlaybackSession session(config, log_.Sink());
+        session.SetRepeat(player::RepeatMode::kAll);
+        ASSERT_TRUE(session.PlayQueue({a, b}, 0).ok());
+        ASSERT_TRUE(
+            WaitUntil([&] { return session.Snapshot().frames_played >= 2 * total; }, kTimeout));
+        snapshot = session.Snapshot();
+        // Past the frame limit the device plays silence; let what it holds
+        // reach the sink before the stream is closed.
+        ASSERT_TRUE(WaitUntil([&] { return sink_->frames() >= 2 * total + kRate / 2; },
+                              std::chrono::seconds(10)));
+    }
+    ASSERT_GE(snapshot.history.size(), 4u);
+    EXPECT_EQ(std::vector<std::string>(snapshot.history.begin(), snapshot.history.begin() + 4),
+              (std::vector<std::string>{a, b, a, b}));
+    PcmBuffer pcm = sink_->Captured();
+    StripLeadingSilence(&pcm);
+    for (int round = 0; round < 2; ++round) {
+        const int64_t at = round * total;
+        EXPECT_LE(WorstDifference(pcm, at, ref_a, 0, ref_a.frames()), kCaptureTolerance)
+            << "round " << round;
+        EXPECT_LE(WorstDifference(pcm, at + ref_a.frames(), ref_b, 0, ref_b.frames()),
+                  kCaptureTolerance)
+            << "round " << round;
+    }
+}
+
+TEST_F(PlaybackEngine, NextAndPreviousMoveThroughTheQueue) {
+    const std::string low = Id("Tone low");
+    const std::string high = Id("Tone high");
+    const std::string a = Id("Gapless A");
+    player::PlaybackSession session(Config(), log_.Sink());
+    ASSERT_TRUE(session.PlayQueue({low, high, a}, 0).ok());
+    const auto now_playing = [&](const std::string& id) {
+        return WaitUntil(
+            [&] {
+                auto s = session.Snapshot();
+                return s.track_id == id && s.state == player::PlaybackState::kPlaying;
+            },
+            std::chrono::seconds(20));
+    };
+    ASSERT_TRUE(now_playing(low));
+    session.Next();
+    ASSERT_TRUE(now_playing(high));
+    EXPECT_EQ(session.Snapshot().queue_index, 1);
+    // Within the first 3 s, Previous goes back; later it restarts the track.
+    session.Previous();
+    ASSERT_TRUE(now_playing(low));
+    ASSERT_TRUE(WaitUntil([&] { return session.Snapshot().position_samples > 4 * kRate; },
+                          std::chrono::seconds(20)));
+    session.Previous();
+    ASSERT_TRUE(WaitUntil([&] { return session.Snapshot().position_samples < 2 * kRate; },
+                          std::chrono::seconds(20)));
+    EXPECT_EQ(session.Snapshot().track_id, low);
+    session.Next();
+    session.Next();
+    ASSERT_TRUE(now_playing(a));
+    session.Next();  // past the end with repeat off: stops
+    ASSERT_TRUE(
+        WaitUntil([&] { return session.Snapshot().state == player::PlaybackState::kStopped; },
+                  std::chrono::seconds(20)));
+    const auto history = session.Snapshot().history;
+    EXPECT_EQ(history, (std::vector<std::string>{low, high, low, high, a}));
+}
+
 // Round-robin switches rung on every chunk of a real track: every chunk is
 // that variant's own decode, and the whole track is played exactly once.
 TEST_F(PlaybackEngine, SwitchingOnEveryChunkPlaysEverySampleOfARealTrackOnce) {
