@@ -56,6 +56,7 @@ public:
 
     // API and token for pins (from the session's login).
     void setServer(const std::string& api_base_url, const std::string& token);
+    bool hasServer() const { return !token_.empty(); }
     // Shown in availability(); the server's reachability as last checked.
     void setServerReachable(bool reachable);
     // Concurrent transfers of the next pins, clamped to [1, 4].

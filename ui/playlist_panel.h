@@ -10,7 +10,8 @@
 // shows the download, and the models mark pinned playlists, cached entries
 // and, while the server is unreachable, entries that cannot play. After a
 // sync changed a pinned playlist, it is pinned again (removed tracks are
-// unpinned, added ones downloaded).
+// unpinned, added ones downloaded); a playlist the replica lacks is left
+// alone, and nothing is pinned again before the first sync went through.
 //
 // GUI thread only. session (and offline, when given) must outlive the panel.
 #pragma once

@@ -152,13 +152,19 @@ void PlaylistPanel::showOfflineState() {
 }
 
 void PlaylistPanel::repinChangedPlaylists() {
-    if (offline_ == nullptr || !offline_->hasStatus() || !sync_->isOpen() ||
-        !offline_->availability().server_reachable) {
+    // Only against the server's view: a replica not synced yet would unpin
+    // what another device pinned.
+    if (offline_ == nullptr || !offline_->hasStatus() || !offline_->hasServer() ||
+        !sync_->hasSynced() || !offline_->availability().server_reachable) {
         return;
     }
     const OfflineAvailability& offline = offline_->availability();
+    const sync::SyncState state = sync_->snapshot();
     for (auto it = offline.pinned_playlists.begin(); it != offline.pinned_playlists.end(); ++it) {
-        if (offline_->hasPinQueued(it.key())) continue;
+        const sync::Playlist* playlist = state.FindPlaylist(it.key().toStdString());
+        if (offline_->hasPinQueued(it.key()) || playlist == nullptr || !playlist->created()) {
+            continue;
+        }
         const std::vector<std::string> ids = trackIdsOf(it.key());
         QSet<QString> wanted;
         for (const std::string& id : ids)

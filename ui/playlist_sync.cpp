@@ -43,6 +43,7 @@ bool PlaylistSync::open(const QString& data_dir, const QString& server_url, cons
         worker_, [] {}, Qt::BlockingQueuedConnection);
     cancel_ = false;
     replica_ = std::move(*replica);
+    synced_ = false;
     user_ = user;
     options_.base_url = server_url.toStdString();
     options_.token = token;
@@ -91,6 +92,7 @@ void PlaylistSync::syncNow() {
 
 void PlaylistSync::onSyncDone(const QString& error) {
     syncing_ = false;
+    synced_ |= error.isEmpty();
     if (!error.isEmpty()) emit syncFailed(error);
     emit changed();
     if (again_) {

@@ -42,6 +42,8 @@ public:
     size_t pendingCount() const;
     QString user() const { return user_; }
     bool isSyncing() const { return syncing_; }
+    // A sync since open() went through: the replica holds the server's view.
+    bool hasSynced() const { return synced_; }
 
     // Records a new playlist and syncs; false (and syncFailed()) on error.
     bool createPlaylist(const QString& name);
@@ -66,6 +68,7 @@ private:
     QObject* worker_ = nullptr;  // lives on thread_, runs the syncs
     std::atomic<bool> cancel_{false};
     bool syncing_ = false;
+    bool synced_ = false;
     bool again_ = false;
 };
 

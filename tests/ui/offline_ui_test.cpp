@@ -322,6 +322,31 @@ TEST_F(OfflineUiTest, StoppedServerGreysUncachedRowsAndTheWindowReconnects) {
     EXPECT_EQ(CatalogData(*client, kTitles[1], Qt::ToolTipRole).toString(), kTitles[1]);
 }
 
+TEST_F(OfflineUiTest, PinnedPlaylistFollowsAnEditFromAnotherDevice) {
+    const std::string playlist = SeedPlaylist("Walk " + phone_dir_.path(), {kTitles[0]});
+    auto client = StartClient();
+    PlaylistPanel* panel = client->window()->playlistPanel();
+    ASSERT_TRUE(SelectPlaylist(panel, playlist));
+    ASSERT_TRUE(WaitUntil([&] { return panel->playlistSync()->hasSynced(); }));
+    QSignalSpy finished(client->offline(), &OfflineCache::pinFinished);
+    panel->pinPlaylist(QString::fromStdString(playlist), 0);
+    ASSERT_TRUE(WaitUntil([&] { return finished.count() == 1; }, 30000));
+
+    // The phone adds a track; the window's next sync pins it too.
+    auto phone = sync::Replica::Open({phone_dir_.Join("phone.db"), "demo"});
+    ASSERT_TRUE(phone.ok());
+    ASSERT_TRUE((*phone)->AddTracks(playlist, {ids_[kTitles[1]]}).ok());
+    sync::SyncClient phone_sync(phone->get(), options_);
+    ASSERT_TRUE(phone_sync.Sync().ok());
+    panel->playlistSync()->syncNow();
+    ASSERT_TRUE(WaitUntil([&] { return finished.count() == 2; }, 30000));
+    EXPECT_EQ(finished.at(1).at(1).toInt(), 0) << finished.at(1).at(2).toString().toStdString();
+    ASSERT_TRUE(WaitUntil(
+        [&] { return CatalogData(*client, kTitles[1], CatalogModel::kCachedRole).toBool(); }));
+    EXPECT_EQ(DiskStatus().pinned_entries, 2);
+    EXPECT_EQ(panel->pinLabel()->text(), "Available offline: 2 of 2 tracks");
+}
+
 // A port on 127.0.0.1 that nothing listens on (bound, then released).
 int UnusedPort() {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
