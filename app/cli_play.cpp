@@ -96,6 +96,20 @@ Json EventJson(const PlayerEvent& e) {
     return {{"event", "unknown"}};
 }
 
+// A track the cache knows only by its manifest (kept after streaming).
+Result<Track> TrackFromCachedManifest(player::AudioCache& cache, const std::string& id) {
+    auto manifest = cache.LoadManifest(id);
+    if (!manifest) return manifest.error();
+    Track track;
+    track.id = manifest->track_id;
+    track.version = manifest->version;
+    track.title = manifest->track_id;
+    track.sample_rate = manifest->sample_rate;
+    track.channels = manifest->channels;
+    track.duration_samples = manifest->duration_samples;
+    return track;
+}
+
 struct PlayArgs {
     std::vector<std::string> tracks;
     double seconds = -1;  // < 0: to the end
@@ -193,9 +207,11 @@ int RunPlay(const CliOptions& options, const std::vector<std::string>& args) {
     for (const std::string& wanted : play->tracks) {
         auto track = ResolveTrack(*client, wanted);
         if (!track && track.error().code == ErrorCode::kNetwork) {
-            // Offline: the cache keeps the metadata of every pinned track.
+            // Offline: the cache keeps the metadata of every pinned track,
+            // and the manifest of every track it kept after streaming it.
             auto cache = player::AudioCache::Open(CacheDir(options));
             auto stored = cache ? (*cache)->LoadTrack(wanted) : Result<Track>(cache.error());
+            if (!stored && cache) stored = TrackFromCachedManifest(**cache, wanted);
             if (!stored) {
                 return PrintError(options, "cannot play: track '" + wanted +
                                                "' is not available offline (server unreachable)");

@@ -163,6 +163,63 @@ Status AudioCache::CommitPartial(const Manifest& manifest, const Variant& varian
     return EnforceLimitLocked();
 }
 
+Status AudioCache::StoreStreamed(const Manifest& manifest, const Variant& variant,
+                                 const std::string& bytes) {
+    if (static_cast<int64_t>(bytes.size()) != variant.size ||
+        crypto::Sha256Hex(bytes) != variant.sha256) {
+        return MakeError(ErrorCode::kCorrupt, "streamed file of track " +
+                                                  log::Quote(manifest.track_id) +
+                                                  " does not match the manifest's SHA-256");
+    }
+    {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto existing = index_->FindEntry(manifest.track_id, variant.kbps);
+        if (existing.ok() && existing->has_value() && (*existing)->sha256 == variant.sha256) {
+            return Status::Ok();
+        }
+    }
+    // Its own name: a pin may be downloading the same variant into its
+    // partial file at this moment.
+    const std::string temporary =
+        dir_ + "/partial/" + variant.sha256 + ".streamed." + std::to_string(::getpid());
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return IoError("cannot create '" + temporary + "'", errno);
+    size_t written = 0;
+    while (written < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            const int saved = errno;
+            ::close(fd);
+            ::unlink(temporary.c_str());
+            return IoError("cannot write '" + temporary + "'", saved);
+        }
+        written += static_cast<size_t>(n);
+    }
+    const bool synced = ::fsync(fd) == 0;
+    const int saved = errno;
+    ::close(fd);
+    if (!synced) {
+        ::unlink(temporary.c_str());
+        return IoError("cannot sync '" + temporary + "'", saved);
+    }
+    const std::string final_path = EntryPath(variant.sha256);
+    if (::rename(temporary.c_str(), final_path.c_str()) != 0) {
+        const int rename_errno = errno;
+        ::unlink(temporary.c_str());
+        return IoError("cannot move the streamed file to '" + final_path + "'", rename_errno);
+    }
+    if (Status dir_synced = FsyncPath(dir_ + "/audio", O_RDONLY | O_DIRECTORY); !dir_synced.ok()) {
+        return dir_synced;
+    }
+    if (Status stored = StoreMetadata(manifest, std::nullopt); !stored.ok()) return stored;
+    std::lock_guard<std::mutex> lock(mu_);
+    Status put = index_->PutEntry({variant.sha256, manifest.track_id, manifest.version,
+                                   variant.kbps, variant.size, 0, false});
+    if (!put.ok()) return put;
+    return EnforceLimitLocked();
+}
+
 Status AudioCache::StoreMetadata(const Manifest& manifest, const std::optional<Track>& track) {
     Manifest stored = manifest;
     for (Variant& v : stored.variants) {

@@ -72,6 +72,13 @@ public:
     // (partial file removed) when its hash or size do not match.
     Status CommitPartial(const Manifest& manifest, const Variant& variant);
 
+    // Keeps a variant file that playback fetched whole: checks its size and
+    // SHA-256 (kCorrupt otherwise, nothing stored), writes it under a name of
+    // its own in partial/, fsyncs, renames it to its entry path, indexes it
+    // (unpinned, most recent), stores the manifest for offline play and
+    // evicts down to the limit. A no-op when the entry exists already.
+    Status StoreStreamed(const Manifest& manifest, const Variant& variant,
+                         const std::string& bytes);
     // Manifests (signed URLs dropped) and track metadata, for offline play.
     Status StoreMetadata(const Manifest& manifest, const std::optional<Track>& track);
     Result<Manifest> LoadManifest(const std::string& track_id);  // kNotFound if absent

@@ -122,6 +122,7 @@ void PlaybackSession::Impl::WorkerLoop() {
                 TearDown();
                 renderer_.reset();
                 output_.Close();
+                cache_writes_.clear();  // waits for files being written
                 return;
             }
             Handle(command);
@@ -254,6 +255,7 @@ void PlaybackSession::Impl::StartPipeline(LoadedTrack& track) {
     LoadedTrack* self = &track;
     params.heard_sample = [self] { return self->heard.load(); };
     params.local_file = track.source.local_file;
+    params.keep_whole_file = !track.source.local_file && Cache() != nullptr;
     track.pipeline = std::make_unique<StreamPipeline>(std::move(params));
     LOG_DEBUG(kLog, "streaming " << log::Quote(track.item.track_id) << " from " << track.start);
 }
@@ -267,7 +269,28 @@ void PlaybackSession::Impl::StopPipeline(LoadedTrack& track) {
         header_cache_[HeaderKey(track, kbps)] = pages;
     if (!track.pipeline->error()) track.source.manifest = track.pipeline->manifest();
     track.url_refreshes += track.pipeline->url_refreshes();
+    if (auto whole = track.pipeline->TakeWholeFile()) KeepInCache(track, std::move(*whole));
     track.pipeline.reset();
+}
+
+// A variant streamed whole goes into the cache on a thread of its own (it is
+// hashed and fsynced), so the next play of the track needs no network.
+void PlaybackSession::Impl::KeepInCache(const LoadedTrack& track,
+                                        std::pair<int, std::string> whole) {
+    const Variant* variant = track.source.manifest.FindVariant(whole.first);
+    if (cache_ == nullptr || variant == nullptr) return;
+    std::erase_if(cache_writes_, [](std::future<void>& write) {
+        return write.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    });
+    cache_writes_.push_back(
+        std::async(std::launch::async, [cache = cache_.get(), manifest = track.source.manifest,
+                                        variant = *variant, bytes = std::move(whole.second)] {
+            Status stored = cache->StoreStreamed(manifest, variant, bytes);
+            if (!stored.ok()) {
+                LOG_WARN(kLog, "cannot keep " << log::Quote(manifest.track_id)
+                                              << " in the cache: " << stored.error().message);
+            }
+        }));
 }
 
 VoiceParams PlaybackSession::Impl::VoiceOf(LoadedTrack& track) const {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -123,6 +124,7 @@ private:
                                               std::optional<TrackSource> known);
     void StartPipeline(LoadedTrack& track);
     void StopPipeline(LoadedTrack& track);
+    void KeepInCache(const LoadedTrack& track, std::pair<int, std::string> whole);
     VoiceParams VoiceOf(LoadedTrack& track) const;
 
     // Starts item at start from silence: every other track dropped, the
@@ -170,7 +172,8 @@ private:
     PlaybackState state_ = PlaybackState::kIdle;
     bool paused_ = false;
     player::PlayQueue queue_;
-    std::unique_ptr<AudioCache> cache_;  // opened at the first load, if configured
+    std::unique_ptr<AudioCache> cache_;            // opened at the first load, if configured
+    std::vector<std::future<void>> cache_writes_;  // streamed files being stored
     bool cache_tried_ = false;
     std::unique_ptr<SpscRingBuffer<float>> device_ring_;
     size_t ahead_frames_ = 0;  // rendered frames the device ring holds at most

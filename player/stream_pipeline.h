@@ -66,6 +66,9 @@ struct PipelineParams {
     // The whole verified file of the variant (from the cache), or null: the
     // run then reads its ranges from here and never touches the network.
     std::shared_ptr<const std::string> local_file;
+    // Keep the bytes of a variant fetched from its first byte on, so a file
+    // fetched whole can go into the cache (see TakeWholeFile).
+    bool keep_whole_file = false;
 };
 
 // What the fetcher did for one chunk, for the session's events.
@@ -103,6 +106,9 @@ public:
     std::map<int, std::string> header_pages() const;
     // Reports of the chunks fetched since the last call, oldest first.
     std::vector<ChunkReport> TakeReports();
+    // After Stop(): a variant this run fetched from its first byte to its
+    // last, in one stretch (kbps and bytes, unverified), if keep_whole_file.
+    std::optional<std::pair<int, std::string>> TakeWholeFile();
     // The rung of the last chunk requested (0 before the first).
     int fetch_kbps() const { return fetch_kbps_.load(std::memory_order_relaxed); }
     // The manifest with the URL currently in use (refreshed after a 403).
@@ -135,6 +141,7 @@ private:
     // Bytes below headers_until_ are collected into the header piece, the
     // rest become audio pieces. Fetch thread only.
     void Deliver(int64_t at, std::string bytes);
+    void KeepWhole(int kbps, int64_t at, const std::string& bytes);
     Status RefreshUrl();
     bool WaitWhileAhead();
     bool Sleep(int ms);
@@ -168,9 +175,11 @@ private:
     Manifest manifest_;                        // guarded by mu_; only the fetch thread writes it
 
     // Fetch thread only.
-    int64_t headers_until_ = 0;     // end of header bytes still wanted
-    std::string header_collected_;  // header bytes so far
-    Piece next_audio_tag_;          // how Deliver tags the next audio piece
+    int64_t headers_until_ = 0;         // end of header bytes still wanted
+    std::string header_collected_;      // header bytes so far
+    Piece next_audio_tag_;              // how Deliver tags the next audio piece
+    std::map<int, std::string> whole_;  // kbps -> bytes from 0 in one stretch, if wanted
+    std::vector<int> broken_;           // kbps whose stretch from 0 was interrupted
     abr::DualEwmaThroughput estimate_{2.0, 8.0};
 
     // Decode thread only.

@@ -271,7 +271,29 @@ Status StreamPipeline::FetchRange(HttpClient& http, int kbps, int64_t first, int
 // Bytes below headers_until_ are the variant's header pages and become one
 // header piece; the rest are audio, the first piece of a chunk carrying the
 // chunk's restart tag.
+std::optional<std::pair<int, std::string>> StreamPipeline::TakeWholeFile() {
+    for (auto& [kbps, bytes] : whole_) {
+        const Variant* variant = FindVariant(params_.manifest, kbps);
+        if (variant != nullptr && static_cast<int64_t>(bytes.size()) == variant->size) {
+            return std::make_pair(kbps, std::move(bytes));
+        }
+    }
+    return std::nullopt;
+}
+
+void StreamPipeline::KeepWhole(int kbps, int64_t at, const std::string& bytes) {
+    if (std::find(broken_.begin(), broken_.end(), kbps) != broken_.end()) return;
+    std::string& kept = whole_[kbps];
+    if (at != static_cast<int64_t>(kept.size())) {
+        broken_.push_back(kbps);
+        whole_.erase(kbps);
+        return;
+    }
+    kept += bytes;
+}
+
 void StreamPipeline::Deliver(int64_t at, std::string bytes) {
+    if (params_.keep_whole_file && !params_.local_file) KeepWhole(next_audio_tag_.kbps, at, bytes);
     if (at < headers_until_) {
         auto take = static_cast<size_t>(
             std::min<int64_t>(headers_until_ - at, static_cast<int64_t>(bytes.size())));

@@ -374,6 +374,34 @@ TEST_F(PlaybackEngine, UrlsExpiringMidTrackAreRefreshedWithoutAGap) {
     EXPECT_LE(WorstDifference(play.captured, 0, ref, 0, ref.frames()), kCaptureTolerance);
 }
 
+TEST_F(PlaybackEngine, ATrackStreamedWholePlaysAgainWithTheServerGone) {
+    TempDir data;
+    TempDir cache;
+    std::string output;
+    ASSERT_TRUE(RunIngest(data.path(), {suite_->sources.Join("Loud.ogg")}, &output).ok()) << output;
+    auto server = ServerProcess::Start(data.path());
+    ASSERT_TRUE(server.ok()) << server.error().message;
+    auto token = Login((*server)->api_url());
+    ASSERT_TRUE(token.ok());
+    player::PlayerConfig config = Config();
+    config.api_base_url = (*server)->api_url();
+    config.token = *token;
+    config.cache_dir = cache.path();
+    const std::string id = FindTrackId((*server)->api_url(), *token, "Loud");
+    auto reference = DownloadAndDecodeVariant((*server)->api_url(), *token, id, 160);
+    ASSERT_TRUE(reference.ok());
+
+    QueuePlay streamed = PlayQueueAndCapture(config, {id}, *sink_, log_, kTimeout);
+    ASSERT_TRUE(streamed.ended) << streamed.error;
+    (*server)->Stop();
+    EventLog offline_log;
+    QueuePlay offline = PlayQueueAndCapture(config, {id}, *sink_, offline_log, kTimeout);
+    ASSERT_TRUE(offline.ended) << offline.error;
+    EXPECT_EQ(offline.snapshot.frames_played, reference->frames());
+    EXPECT_LE(WorstDifference(offline.captured, 0, *reference, 0, reference->frames()),
+              kCaptureTolerance);
+}
+
 TEST_F(PlaybackEngine, ACdnThatKeepsRefusingEndsInAClearError) {
     TempDir data;
     std::string output;
