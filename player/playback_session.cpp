@@ -26,6 +26,34 @@ PlayerConfig Sanitised(PlayerConfig config) {
     return config;
 }
 
+// One bitrate controller for the whole session, so a track's first chunk is
+// chosen with what the tracks before it measured. Pipelines fetch one after
+// another (the next track is prefetched once the current one is fetched),
+// but a crossfade on a skip overlaps two; the lock covers that.
+class SessionController final : public abr::AbrController {
+public:
+    struct Shared {
+        std::mutex mu;
+        std::unique_ptr<abr::AbrController> inner;  // guarded by mu
+    };
+    explicit SessionController(std::shared_ptr<Shared> shared) : shared_(std::move(shared)) {}
+    std::string Name() const override {
+        std::lock_guard<std::mutex> lock(shared_->mu);
+        return shared_->inner->Name();
+    }
+    int ChooseRung(const abr::AbrContext& context) override {
+        std::lock_guard<std::mutex> lock(shared_->mu);
+        return shared_->inner->ChooseRung(context);
+    }
+    void OnChunkDownloaded(const abr::ThroughputSample& sample) override {
+        std::lock_guard<std::mutex> lock(shared_->mu);
+        shared_->inner->OnChunkDownloaded(sample);
+    }
+
+private:
+    std::shared_ptr<Shared> shared_;
+};
+
 std::string HeaderKey(const LoadedTrack& track, int kbps) {
     return track.item.track_id + "/" + std::to_string(track.source.manifest.version) + "/" +
            std::to_string(kbps);
@@ -235,13 +263,18 @@ void PlaybackSession::Impl::StartPipeline(LoadedTrack& track) {
     params.manifest = track.source.manifest;
     params.ladder_kbps = track.source.ladder;
     if (params.ladder_kbps.size() > 1) {
-        auto controller = abr::MakeAbrController(config_.abr_algorithm);
-        if (controller.ok()) {
-            params.abr = std::move(controller.value());
-        } else {
-            LOG_WARN(kLog, controller.error().message << "; using tonearm");
-            params.abr = std::move(abr::MakeAbrController("tonearm").value());
+        if (!abr_) {
+            auto shared = std::make_shared<SessionController::Shared>();
+            auto controller = abr::MakeAbrController(config_.abr_algorithm);
+            if (!controller.ok()) {
+                LOG_WARN(kLog, controller.error().message << "; using tonearm");
+                controller = abr::MakeAbrController("tonearm");
+            }
+            shared->inner = std::move(controller.value());
+            abr_ = std::move(shared);
         }
+        params.abr = std::make_unique<SessionController>(
+            std::static_pointer_cast<SessionController::Shared>(abr_));
     }
     params.start_sample = track.start;
     params.chunk_seconds = config_.chunk_seconds;

@@ -183,6 +183,7 @@ private:
     bool prefetch_failed_ = false;                        // for this current_: do not try again
     std::vector<std::unique_ptr<LoadedTrack>> retiring_;  // fading out or heard to the end
     std::map<std::string, std::string> header_cache_;     // "id/version/kbps" -> header pages
+    std::shared_ptr<void> abr_;  // the session's bitrate controller, shared by the pipelines
     uint64_t next_voice_ = 1;
     int64_t frames_before_reset_ = 0;  // device frames of earlier Resets, for max_frames
     int64_t reported_underruns_ = 0;
