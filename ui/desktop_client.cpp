@@ -66,17 +66,31 @@ void DesktopClient::connectOffline() {
             [this](const QString&, int failed) {
                 if (failed != 0) monitor_->checkNow();
             });
-    connect(monitor_.get(), &ConnectionMonitor::reachabilityChanged, this, [this](bool reachable) {
-        offline_->setServerReachable(reachable);
-        if (!reachable) return;
-        // Back: repeat what failed while it was away.
-        const ServerSession::State state = session_->state();
-        if (state == ServerSession::State::kFailed ||
-            (state == ServerSession::State::kLoggedIn && !session_->isCatalogComplete())) {
-            session_->retry();
+    // Started without the server: what the cache holds can still play.
+    auto show_cached = [this] {
+        if (monitor_->isReachable() || !session_->showCachedTracks(offline_->cachedTracks())) {
+            return;
         }
-        window_->playlistPanel()->playlistSync()->syncNow();
-    });
+        // No token yet: the player takes these tracks from the cache.
+        if (player_->state() == PlayerController::State::kIdle)
+            player_->setServer(session_->serverUrl().toStdString(), std::string());
+    };
+    connect(offline_.get(), &OfflineCache::statusChanged, this, show_cached);
+    connect(monitor_.get(), &ConnectionMonitor::reachabilityChanged, this,
+            [this, show_cached](bool reachable) {
+                offline_->setServerReachable(reachable);
+                if (!reachable) {
+                    show_cached();
+                    return;
+                }
+                // Back: repeat what failed while it was away.
+                const ServerSession::State state = session_->state();
+                if (state == ServerSession::State::kFailed ||
+                    (state == ServerSession::State::kLoggedIn && !session_->isCatalogComplete())) {
+                    session_->retry();
+                }
+                window_->playlistPanel()->playlistSync()->syncNow();
+            });
 }
 
 void DesktopClient::start() {

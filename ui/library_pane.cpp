@@ -118,7 +118,9 @@ void LibraryPane::restoreHeaderState(const QByteArray& state) {
 void LibraryPane::updateHints() {
     const int total = session_->catalog()->rowCount();
     const int shown = proxy_->rowCount();
-    if (total > 0 && !session_->isCatalogComplete()) {
+    if (total > 0 && session_->isShowingCachedTracks()) {
+        count_label_->setText(tr("%1 in the offline cache").arg(TrackCount(total)));
+    } else if (total > 0 && !session_->isCatalogComplete()) {
         count_label_->setText(tr("loading… %1 of %2").arg(total).arg(announced_total_));
     } else if (total > 0 && shown < total) {
         count_label_->setText(tr("%1 of %2").arg(shown).arg(TrackCount(total)));

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "core/wire.h"
 #include "player/audio_cache.h"
 #include "player/offline_pinning.h"
 #include "ui/offline_availability.h"
@@ -78,6 +79,9 @@ public:
     bool hasStatus() const { return has_status_; }
     const player::CacheStatus& status() const { return status_; }
     const OfflineAvailability& availability() const { return availability_; }
+    // The stored records of the cached tracks (those pinned with a record),
+    // as of the last status read.
+    const std::vector<Track>& cachedTracks() const { return cached_tracks_; }
     bool isPinning() const { return pinning_; }
     // The running pin (or the last one, once finished).
     const PinProgress& pinProgress() const { return progress_; }
@@ -138,6 +142,7 @@ private:
     bool has_status_ = false;
     player::CacheStatus status_;
     OfflineAvailability availability_;
+    std::vector<Track> cached_tracks_;
     QTimer notice_timer_;   // coalesces availabilityChanged()
     QTimer refresh_timer_;  // periodic re-read, for pins made by other processes
 };

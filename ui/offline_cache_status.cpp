@@ -18,6 +18,7 @@ struct OfflineCache::Snapshot {
     QSet<QString> pinned;
     QHash<QString, int> playlists;
     QHash<QString, QSet<QString>> playlist_pins;
+    std::vector<Track> tracks;  // stored records of the cached tracks
 };
 
 void OfflineCache::refresh() {
@@ -52,6 +53,7 @@ void OfflineCache::onSnapshot(const Snapshot& snapshot) {
         availability_.pinned_tracks = snapshot.pinned;
         availability_.pinned_playlists = snapshot.playlists;
         availability_.playlist_pins = snapshot.playlist_pins;
+        cached_tracks_ = snapshot.tracks;
         // The snapshot may predate an unpin still queued or running.
         for (const QString& playlist_id : unpinning_.keys()) {
             availability_.pinned_playlists.remove(playlist_id);
@@ -86,8 +88,12 @@ OfflineCache::Snapshot OfflineCache::readSnapshot(player::AudioCache& cache) {
         return snapshot;
     }
     snapshot.status = *status;
-    for (const player::CacheEntry& entry : *entries)
+    for (const player::CacheEntry& entry : *entries) {
+        if (snapshot.cached.contains(FromStd(entry.track_id))) continue;
         snapshot.cached.insert(FromStd(entry.track_id));
+        if (auto track = cache.LoadTrack(entry.track_id); track.ok())
+            snapshot.tracks.push_back(*track);
+    }
     for (const player::CachePin& pin : *pins) {
         snapshot.pinned.insert(FromStd(pin.track_id));
         const QString source = FromStd(pin.source);

@@ -69,6 +69,7 @@ void ServerSession::logIn(const QString& server_url, const QString& user, const 
     state_ = State::kLoggingIn;
     catalog_complete_ = false;
     catalog_failed_ = false;
+    showing_cached_ = false;
     catalog_->clear();
     emit loginStarted();
 
@@ -119,6 +120,19 @@ void ServerSession::reloadCatalog() {
     catalog_failed_ = false;
     catalog_->clear();
     loadNextPage();
+}
+
+bool ServerSession::showCachedTracks(const std::vector<Track>& tracks) {
+    if (state_ == State::kLoggedIn || state_ == State::kLoggingIn || tracks.empty() ||
+        catalog_->rowCount() > 0) {
+        return false;
+    }
+    showing_cached_ = true;
+    catalog_->appendTracks(tracks);
+    const qint64 count = catalog_->rowCount();
+    catalog_complete_ = true;
+    emit catalogProgress(count, count);
+    return true;
 }
 
 void ServerSession::loadNextPage() {

@@ -44,6 +44,12 @@ public:
     void retry();
     // Drops the loaded catalog and fetches it again; only when logged in.
     void reloadCatalog();
+    // While not logged in and the catalog is empty: shows tracks (the
+    // offline cache's) as the catalog, so they can play until the server
+    // answers; the next login replaces them. Returns whether it did.
+    bool showCachedTracks(const std::vector<Track>& tracks);
+    // The catalog holds the cached tracks of showCachedTracks().
+    bool isShowingCachedTracks() const { return showing_cached_; }
 
     State state() const { return state_; }
     bool isCatalogComplete() const { return catalog_complete_; }
@@ -84,6 +90,7 @@ private:
     State state_ = State::kDisconnected;
     bool catalog_complete_ = false;
     bool catalog_failed_ = false;
+    bool showing_cached_ = false;
     QString server_url_;
     QString user_;
     QString password_;  // kept in memory only, for retry()

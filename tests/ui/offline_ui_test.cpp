@@ -143,9 +143,10 @@ protected:
         return id;
     }
 
-    std::unique_ptr<DesktopClient> StartClient() {
+    // Logs in to url, by default the running server's.
+    std::unique_ptr<DesktopClient> StartClient(std::string url = {}) {
         ClientOptions options;
-        options.server_url = QString::fromStdString(server_->api_url());
+        options.server_url = QString::fromStdString(url.empty() ? server_->api_url() : url);
         options.user = QStringLiteral("demo");
         options.password = QStringLiteral("demo");
         options.mpris = false;
@@ -345,6 +346,43 @@ TEST_F(OfflineUiTest, PinnedPlaylistFollowsAnEditFromAnotherDevice) {
         [&] { return CatalogData(*client, kTitles[1], CatalogModel::kCachedRole).toBool(); }));
     EXPECT_EQ(DiskStatus().pinned_entries, 2);
     EXPECT_EQ(panel->pinLabel()->text(), "Available offline: 2 of 2 tracks");
+}
+
+TEST_F(OfflineUiTest, StartedWithoutTheServerPlaysTheCacheAndLogsInWhenItAnswers) {
+    const std::string playlist =
+        SeedPlaylist("Away " + phone_dir_.path(), {kTitles[0], kTitles[1]});
+    {
+        auto first = StartClient();
+        PlaylistPanel* panel = first->window()->playlistPanel();
+        ASSERT_TRUE(SelectPlaylist(panel, playlist));
+        QSignalSpy finished(first->offline(), &OfflineCache::pinFinished);
+        panel->pinPlaylist(QString::fromStdString(playlist), 96);
+        ASSERT_TRUE(WaitUntil([&] { return finished.count() == 1; }, 30000));
+        ASSERT_EQ(finished.at(0).at(1).toInt(), 0);
+    }
+    StopServer();
+
+    auto client = StartClient(stopped_url_);
+    QSortFilterProxyModel* rows = client->window()->catalogProxy();
+    ASSERT_TRUE(WaitUntil([&] { return rows->rowCount() == 2; }, 10000)) << rows->rowCount();
+    EXPECT_TRUE(client->session()->isShowingCachedTracks());
+    EXPECT_EQ(client->window()->findChild<QLabel*>("trackCountLabel")->text(),
+              "2 tracks in the offline cache");
+    EXPECT_TRUE(RowOfTitle(*rows, kTitles[0]) >= 0 && RowOfTitle(*rows, kTitles[1]) >= 0);
+    PlayerController* player = client->player();
+    DoubleClickRow(client->window()->catalogView(), RowOfTitle(*rows, kTitles[1]));
+    ASSERT_TRUE(WaitUntil([&] { return player->positionMs() >= 500; }, 15000))
+        << player::PlaybackStateName(player->state());
+    player->stop();
+
+    RestartServerOnSamePort();
+    ASSERT_TRUE(WaitUntil(
+        [&] {
+            return client->session()->state() == ServerSession::State::kLoggedIn &&
+                   client->session()->isCatalogComplete() && rows->rowCount() == 3;
+        },
+        15000));
+    EXPECT_FALSE(client->session()->isShowingCachedTracks());
 }
 
 // A port on 127.0.0.1 that nothing listens on (bound, then released).
