@@ -10,9 +10,9 @@
 #include <memory>
 #include <string>
 
+#include "tests/support/paced_audio_sink.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
-#include "tests/support/paced_audio_sink.h"
 
 namespace tonearm::testing {
 
