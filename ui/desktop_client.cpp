@@ -75,6 +75,8 @@ void DesktopClient::connectOffline() {
         if (player_->state() == PlayerController::State::kIdle)
             player_->setServer(session_->serverUrl().toStdString(), std::string());
     };
+    // Whichever comes last: the failed login, the failed check, the status.
+    connect(session_.get(), &ServerSession::loginFailed, this, show_cached);
     connect(offline_.get(), &OfflineCache::statusChanged, this, show_cached);
     connect(monitor_.get(), &ConnectionMonitor::reachabilityChanged, this,
             [this, show_cached](bool reachable) {
