@@ -242,6 +242,8 @@ Result<std::unique_ptr<LoadedTrack>> PlaybackSession::Impl::Load(const QueueItem
     track->source = std::move(source.value());
     track->start = std::clamp<int64_t>(start, 0, track->source.manifest.duration_samples);
     track->heard.store(track->start);
+    // A fixed bitrate (or a cached file) is known before the first byte.
+    if (track->source.ladder.size() == 1) track->heard_kbps = track->source.ladder.front();
     if (config_.normalisation.enabled) {
         track->gain_db = NormalisationGainDb(track->source.manifest.loudness.integrated_lufs,
                                              config_.normalisation);
@@ -351,6 +353,7 @@ void PlaybackSession::Impl::HardStart(const QueueItem& item, int64_t start, Stea
     auto loaded = Load(item, start, std::move(known));
     if (!loaded.ok()) return Fail(loaded.error().message);
     current_ = std::move(loaded.value());
+    if (current_->heard_kbps > 0) Emit(MakeEvent(PlayerEvent::Kind::kBitrate));
 
     const int rate = current_->source.manifest.sample_rate;
     const double ahead =

@@ -56,6 +56,7 @@ void PlaybackSession::Impl::FollowTimeline() {
             LOG_WARN(kLog, "the queue moved on to another item than the one prefetched");
         }
         Emit(MakeEvent(PlayerEvent::Kind::kTrackChanged));
+        if (current_->heard_kbps > 0) Emit(MakeEvent(PlayerEvent::Kind::kBitrate));
     }
     if (heard.started && heard.id == current_->voice) current_->heard.store(heard.sample);
     for (auto& track : retiring_) {
@@ -225,7 +226,11 @@ void PlaybackSession::Impl::ReportChunks() {
             event.buffer_seconds = chunk.buffer_seconds;
             event.position_samples = chunk.first_sample;
             Emit(event);
-            if (chunk.previous_kbps != chunk.kbps) {
+            if (chunk.previous_kbps == 0 && track->heard_kbps == 0) {
+                // The first chunk is what plays first: its rung is the track's.
+                track->heard_kbps = chunk.kbps;
+                if (track == current_.get()) Emit(MakeEvent(PlayerEvent::Kind::kBitrate));
+            } else if (chunk.previous_kbps != chunk.kbps) {
                 track->rung_changes.emplace_back(chunk.first_sample, chunk.kbps);
             }
             if (chunk.previous_kbps != 0 && chunk.previous_kbps != chunk.kbps) {
