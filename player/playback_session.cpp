@@ -386,19 +386,41 @@ void PlaybackSession::Impl::HardStart(const QueueItem& item, int64_t start, Stea
     Emit(changed);
 }
 
+// The first item from item on whose track can be loaded, moving the queue on
+// past those that cannot (an unknown track, one not cached while offline):
+// each of those is reported as a non-fatal kError. by_next: moves as Next()
+// does, else as the end of a track does. Tries each queue item at most once.
+std::optional<std::pair<QueueItem, TrackSource>> PlaybackSession::Impl::FindPlayable(
+    std::optional<QueueItem> item, bool by_next) {
+    for (size_t tries = 0; item && tries <= queue_.Size(); ++tries) {
+        auto source = ResolveTrack(item->track_id);
+        if (source.ok()) return std::make_pair(*item, std::move(source.value()));
+        PlayerEvent event = MakeEvent(PlayerEvent::Kind::kError);
+        event.track_id = item->track_id;
+        event.message =
+            "skipping track " + log::Quote(item->track_id) + ": " + source.error().message;
+        LOG_WARN(kLog, event.message);
+        Emit(event);
+        item = by_next ? queue_.Next() : queue_.AdvanceAfterEnd();
+    }
+    return std::nullopt;
+}
+
 // A skip by the listener: with a crossfade set and something playing, the
 // new track fades in over the old one; otherwise it starts from silence.
 void PlaybackSession::Impl::SkipTo(const std::optional<QueueItem>& item, SteadyTime issued) {
-    if (!item) {
+    auto playable = FindPlayable(item, true);
+    if (!playable) {
         TearDown();
         SetState(PlaybackState::kStopped);
         return;
     }
     const double fade = crossfade_seconds_.load();
     const bool audible = state_ == PlaybackState::kPlaying && current_ && renderer_;
-    if (fade <= 0 || !audible) return HardStart(*item, 0, issued, std::nullopt);
-
-    auto loaded = Load(*item, 0, std::nullopt);
+    if (fade <= 0 || !audible) {
+        return HardStart(playable->first, 0, issued, std::move(playable->second));
+    }
+    auto loaded = Load(playable->first, 0, std::move(playable->second));
     if (!loaded.ok()) return Fail(loaded.error().message);
     renderer_->SetCrossfadeSeconds(fade);
     const bool fading = renderer_->CrossfadeTo(VoiceOf(**loaded));  // drops the prefetched voice
@@ -406,7 +428,7 @@ void PlaybackSession::Impl::SkipTo(const std::optional<QueueItem>& item, SteadyT
         StopPipeline(*next_);
         next_.reset();
     }
-    if (!fading) return HardStart(*item, 0, issued, std::nullopt);
+    if (!fading) return HardStart(playable->first, 0, issued, std::nullopt);
     retiring_.push_back(std::move(current_));
     current_ = std::move(loaded.value());
     prefetch_failed_ = false;

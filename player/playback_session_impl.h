@@ -132,6 +132,8 @@ private:
     void HardStart(const QueueItem& item, int64_t start, SteadyTime issued,
                    std::optional<TrackSource> known);
     void SkipTo(const std::optional<QueueItem>& item, SteadyTime issued);
+    std::optional<std::pair<QueueItem, TrackSource>> FindPlayable(std::optional<QueueItem> item,
+                                                                  bool by_next);
     void SeekTo(int64_t position);
     void TearDown();
     void Fail(const std::string& message);

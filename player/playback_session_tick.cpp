@@ -152,10 +152,10 @@ void PlaybackSession::Impl::FinishQueue() {
         return Fail(message);
     }
     current_->heard.store(duration);
-    auto upcoming = queue_.AdvanceAfterEnd();
-    if (upcoming) {
-        // Only when the prefetch failed: try the next item from silence.
-        return HardStart(*upcoming, 0, std::chrono::steady_clock::now(), std::nullopt);
+    // Only when the prefetch failed: the next playable item, from silence.
+    if (auto playable = FindPlayable(queue_.AdvanceAfterEnd(), false)) {
+        return HardStart(playable->first, 0, std::chrono::steady_clock::now(),
+                         std::move(playable->second));
     }
     StopPipeline(*current_);
     SetState(PlaybackState::kEnded);

@@ -246,6 +246,23 @@ TEST_F(PlaybackEngine, NextAndPreviousMoveThroughTheQueue) {
     EXPECT_EQ(history, (std::vector<std::string>{low, high, low, high, a}));
 }
 
+TEST_F(PlaybackEngine, AnUnplayableItemIsSkippedAndTheQueuePlaysOn) {
+    const std::string a = Id("Gapless A");
+    const std::string b = Id("Gapless B");
+    QueuePlay play = PlayQueueAndCapture(Config(), {a, "no-such-track", b}, *sink_, log_, kTimeout);
+    ASSERT_TRUE(play.ended) << play.error;
+    auto changes = log_.All(PlayerEvent::Kind::kTrackChanged);
+    ASSERT_EQ(changes.size(), 2u);
+    EXPECT_EQ(changes[0].track_id, a);
+    EXPECT_EQ(changes[1].track_id, b);
+    auto errors = log_.All(PlayerEvent::Kind::kError);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0].track_id, "no-such-track");
+    EXPECT_NE(errors[0].message.find("skipping"), std::string::npos) << errors[0].message;
+    const PcmBuffer ref_b = Reference(b, 160);
+    EXPECT_EQ(play.snapshot.position_samples, ref_b.frames());
+}
+
 // Round-robin switches rung on every chunk of a real track: every chunk is
 // that variant's own decode, and the whole track is played exactly once.
 TEST_F(PlaybackEngine, SwitchingOnEveryChunkPlaysEverySampleOfARealTrackOnce) {
