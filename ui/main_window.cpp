@@ -196,6 +196,7 @@ void MainWindow::connectSession() {
 void MainWindow::connectPlayer() {
     connect(player_, &PlayerController::stateChanged, this, &MainWindow::updatePlaybackLabels);
     connect(player_, &PlayerController::streamInfoChanged, this, &MainWindow::updatePlaybackLabels);
+    connect(player_, &PlayerController::throughputChanged, this, &MainWindow::updatePlaybackLabels);
     connect(player_, &PlayerController::trackChanged, this, [this] {
         if (failure_ == Failure::kPlayback) banner_->clear();
         updatePlaybackLabels();
@@ -270,8 +271,12 @@ void MainWindow::updatePlaybackLabels() {
         stream_label_->clear();
         return;
     }
-    stream_label_->setText(
-        tr("%1 kbps · buffer %2 s").arg(player_->kbps()).arg(player_->bufferSeconds(), 0, 'f', 1));
+    QString text =
+        tr("%1 kbps · buffer %2 s").arg(player_->kbps()).arg(player_->bufferSeconds(), 0, 'f', 1);
+    if (player_->estimateKbps() > 0) {
+        text += tr(" · network %1 kbps").arg(qRound(player_->estimateKbps()));
+    }
+    stream_label_->setText(text);
 }
 
 }  // namespace tonearm::ui

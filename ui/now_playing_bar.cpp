@@ -95,10 +95,21 @@ QWidget* NowPlayingBar::buildTransport() {
     play_pause_button_->setIconSize(QSize(28, 28));
     next_button_ = MakeTransportButton(tr("Next track"), box);
     next_button_->setIcon(ThemedIcon("media-skip-forward", QStyle::SP_MediaSkipForward, this));
+    shuffle_button_ = MakeTransportButton(tr("Shuffle"), box);
+    shuffle_button_->setObjectName(QStringLiteral("shuffleButton"));
+    shuffle_button_->setCheckable(true);
+    shuffle_button_->setIcon(ThemedIcon("media-playlist-shuffle", QStyle::SP_BrowserReload, this));
+    repeat_button_ = MakeTransportButton(tr("Repeat: off"), box);
+    repeat_button_->setObjectName(QStringLiteral("repeatButton"));
+    repeat_button_->setCheckable(true);
+    repeat_button_->setIcon(ThemedIcon("media-playlist-repeat", QStyle::SP_BrowserReload, this));
+    repeat_button_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     buttons->addStretch();
+    buttons->addWidget(shuffle_button_);
     buttons->addWidget(previous_button_);
     buttons->addWidget(play_pause_button_);
     buttons->addWidget(next_button_);
+    buttons->addWidget(repeat_button_);
     buttons->addStretch();
     column->addLayout(buttons);
 
@@ -144,10 +155,32 @@ QWidget* NowPlayingBar::buildVolume() {
     return box;
 }
 
+void NowPlayingBar::updateQueueModes() {
+    using player::RepeatMode;
+    shuffle_button_->setChecked(player_->shuffle());
+    const RepeatMode mode = player_->repeat();
+    repeat_button_->setChecked(mode != RepeatMode::kOff);
+    repeat_button_->setText(mode == RepeatMode::kOne ? QStringLiteral("1") : QString());
+    repeat_button_->setToolTip(mode == RepeatMode::kOff   ? tr("Repeat: off")
+                               : mode == RepeatMode::kAll ? tr("Repeat: all")
+                                                          : tr("Repeat: this track"));
+    next_button_->setEnabled(player_->canGoNext());
+}
+
 void NowPlayingBar::connectPlayer() {
     connect(play_pause_button_, &QToolButton::clicked, player_, &PlayerController::togglePlayPause);
     connect(previous_button_, &QToolButton::clicked, player_, &PlayerController::previous);
     connect(next_button_, &QToolButton::clicked, player_, &PlayerController::next);
+    connect(shuffle_button_, &QToolButton::clicked, player_, &PlayerController::setShuffle);
+    // Off -> all -> one -> off, as in most players.
+    connect(repeat_button_, &QToolButton::clicked, this, [this] {
+        using player::RepeatMode;
+        const RepeatMode now = player_->repeat();
+        player_->setRepeat(now == RepeatMode::kOff   ? RepeatMode::kAll
+                           : now == RepeatMode::kAll ? RepeatMode::kOne
+                                                     : RepeatMode::kOff);
+    });
+    connect(player_, &PlayerController::queueModesChanged, this, &NowPlayingBar::updateQueueModes);
     connect(player_, &PlayerController::trackChanged, this, &NowPlayingBar::updateTrack);
     connect(player_, &PlayerController::stateChanged, this, &NowPlayingBar::updateState);
     connect(player_, &PlayerController::positionChanged, this, &NowPlayingBar::updatePosition);
@@ -205,6 +238,7 @@ void NowPlayingBar::updateState() {
     previous_button_->setEnabled(player_->canGoPrevious());
     next_button_->setEnabled(player_->canGoNext());
     position_slider_->setEnabled(player_->hasTrack() && player_->durationMs() > 0);
+    updateQueueModes();
 }
 
 void NowPlayingBar::updatePosition(qint64 position_ms, qint64 duration_ms) {

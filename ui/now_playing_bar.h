@@ -26,6 +26,8 @@ public:
     QSlider* positionSlider() const { return position_slider_; }
     QSlider* volumeSlider() const { return volume_slider_; }
     QToolButton* playPauseButton() const { return play_pause_button_; }
+    QToolButton* shuffleButton() const { return shuffle_button_; }
+    QToolButton* repeatButton() const { return repeat_button_; }
 
 signals:
     // The listener moved the position slider (drag released, click or key);
@@ -40,6 +42,7 @@ private:
 
     void updateTrack();
     void updateState();
+    void updateQueueModes();
     void updatePosition(qint64 position_ms, qint64 duration_ms);
     void onSliderAction(int action);
     void requestSeek(qint64 position_ms);
@@ -50,6 +53,8 @@ private:
     QToolButton* previous_button_ = nullptr;
     QToolButton* play_pause_button_ = nullptr;
     QToolButton* next_button_ = nullptr;
+    QToolButton* shuffle_button_ = nullptr;
+    QToolButton* repeat_button_ = nullptr;
     QLabel* elapsed_label_ = nullptr;
     QSlider* position_slider_ = nullptr;
     QLabel* total_label_ = nullptr;

@@ -1,5 +1,6 @@
 #include "ui/player_controller.h"
 
+#include <QDateTime>
 #include <QRegularExpression>
 #include <algorithm>
 
@@ -70,6 +71,7 @@ void PlayerController::ensureSession() {
             Qt::QueuedConnection);
     };
     session_ = std::make_unique<player::PlaybackSession>(config_, std::move(sink));
+    session_->SetRepeat(repeat_);
 }
 
 void PlayerController::playQueue(std::vector<Track> queue, int index) {
@@ -102,6 +104,9 @@ void PlayerController::startCurrentTrack(qint64 start_ms) {
     for (const Track& queued : queue_)
         ids.push_back(queued.id);
     Status started = session_->PlayQueue(ids, static_cast<size_t>(index_), start_samples);
+    if (started.ok() && shuffle_) {
+        session_->SetShuffle(true, static_cast<uint64_t>(QDateTime::currentMSecsSinceEpoch()));
+    }
     if (!started.ok()) {
         LOG_WARN(kLogCategory,
                  "cannot start " << log::Quote(track.id) << ": " << started.error().message);
@@ -204,6 +209,23 @@ void PlayerController::setVolume(double volume) {
     volume_ = volume;
     if (session_) session_->SetVolume(volume_);
     emit volumeChanged(volume_);
+}
+
+void PlayerController::setShuffle(bool on) {
+    if (on == shuffle_) return;
+    shuffle_ = on;
+    // The seed only has to differ between sessions; the engine's shuffle is
+    // reproducible for a given one.
+    if (session_)
+        session_->SetShuffle(on, static_cast<uint64_t>(QDateTime::currentMSecsSinceEpoch()));
+    emit queueModesChanged();
+}
+
+void PlayerController::setRepeat(player::RepeatMode mode) {
+    if (mode == repeat_) return;
+    repeat_ = mode;
+    if (session_) session_->SetRepeat(mode);
+    emit queueModesChanged();
 }
 
 int PlayerController::sampleRate() const { return sample_rate_ > 0 ? sample_rate_ : 44100; }

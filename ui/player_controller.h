@@ -56,6 +56,12 @@ public:
     void seekMs(qint64 position_ms);
     // Linear gain, clamped to [0, 1]; kept for sessions created later.
     void setVolume(double volume);
+    // Queue modes, kept for sessions created later; the engine applies them
+    // to the queue it plays (shuffle keeps the current track).
+    void setShuffle(bool on);
+    void setRepeat(player::RepeatMode mode);
+    bool shuffle() const { return shuffle_; }
+    player::RepeatMode repeat() const { return repeat_; }
 
     State state() const { return state_; }
     bool hasTrack() const { return index_ >= 0; }
@@ -69,8 +75,12 @@ public:
     qint64 underruns() const { return underruns_; }
     double estimateKbps() const { return estimate_kbps_; }  // smoothed network throughput
     double gainDb() const { return gain_db_; }              // loudness normalisation of the track
-    bool canGoNext() const { return index_ >= 0 && index_ + 1 < static_cast<int>(queue_.size()); }
-    bool canGoPrevious() const { return index_ > 0; }
+    bool canGoNext() const {
+        return index_ >= 0 && (index_ + 1 < static_cast<int>(queue_.size()) || shuffle_ ||
+                               repeat_ == player::RepeatMode::kAll);
+    }
+    // Previous restarts the track when it is past its first seconds.
+    bool canGoPrevious() const { return hasTrack(); }
     bool isActive() const;  // playing or buffering
 
 signals:
@@ -82,6 +92,7 @@ signals:
     // Variant in use or buffer level changed.
     void streamInfoChanged(int kbps, double buffer_seconds);
     void volumeChanged(double volume);
+    void queueModesChanged();
     // A chunk arrived; estimate_kbps is the smoothed throughput.
     void throughputChanged(double estimate_kbps);
     // The fetcher moved to another bitrate (heard a few seconds later).
@@ -114,6 +125,8 @@ private:
     double estimate_kbps_ = 0.0;
     double gain_db_ = 0.0;
     double volume_ = 1.0;
+    bool shuffle_ = false;
+    player::RepeatMode repeat_ = player::RepeatMode::kOff;
     int sample_rate_ = 0;       // of the current track, once known
     QTimer poll_timer_;         // reads the engine's snapshot while active
     QElapsedTimer since_seek_;  // position reports right after a seek are stale

@@ -3,6 +3,7 @@
 #include <QLabel>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QToolButton>
 
 #include "tests/ui/ui_test_helpers.h"
 #include "ui/now_playing_bar.h"
@@ -37,6 +38,25 @@ protected:
     PlayerController player_;
     NowPlayingBar bar_{&player_};
 };
+
+TEST_F(NowPlayingBarTest, ShuffleAndRepeatButtonsSetTheQueueModes) {
+    using player::RepeatMode;
+    EXPECT_FALSE(bar_.shuffleButton()->isChecked());
+    QTest::mouseClick(bar_.shuffleButton(), Qt::LeftButton);
+    EXPECT_TRUE(player_.shuffle());
+    EXPECT_TRUE(bar_.shuffleButton()->isChecked());
+
+    const std::vector<std::pair<RepeatMode, QString>> cycle = {
+        {RepeatMode::kAll, "Repeat: all"},
+        {RepeatMode::kOne, "Repeat: this track"},
+        {RepeatMode::kOff, "Repeat: off"}};
+    for (const auto& [mode, tooltip] : cycle) {
+        QTest::mouseClick(bar_.repeatButton(), Qt::LeftButton);
+        EXPECT_EQ(player_.repeat(), mode);
+        EXPECT_EQ(bar_.repeatButton()->toolTip(), tooltip);
+        EXPECT_EQ(bar_.repeatButton()->isChecked(), mode != RepeatMode::kOff);
+    }
+}
 
 TEST_F(NowPlayingBarTest, ShowsTrackAndTimes) {
     EXPECT_EQ(bar_.findChild<QLabel*>("nowPlayingTitle")->text(), "Two Minutes");
