@@ -1,6 +1,7 @@
 #include "player/chunk_plan.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace tonearm::player {
 
@@ -19,28 +20,13 @@ size_t SeekPointFor(const Variant& variant, int64_t target) {
 
 std::vector<Chunk> PlanChunks(const Variant& variant, size_t first_point, size_t chunk_bytes,
                               int64_t duration_samples) {
-    const auto& index = variant.seek_index;
+    constexpr int64_t kNoTimeLimit = std::numeric_limits<int64_t>::max() / 4;
     std::vector<Chunk> chunks;
-    size_t point = first_point;
-    while (point < index.size()) {
-        Chunk chunk;
-        chunk.first_byte = index[point].byte_offset;
-        chunk.first_granule = index[point].granule;
-        size_t next = point + 1;
-        while (next < index.size() &&
-               index[next].byte_offset - chunk.first_byte < static_cast<int64_t>(chunk_bytes)) {
-            ++next;
-        }
-        if (next < index.size()) {
-            chunk.last_byte = index[next].byte_offset - 1;
-            chunk.end_granule = index[next].granule;
-        } else {
-            chunk.last_byte = variant.size - 1;
-            chunk.end_granule = duration_samples;
-        }
-        chunk.end_point = next;
+    for (size_t point = first_point; point < variant.seek_index.size();) {
+        const Chunk chunk = ChunkFrom(variant, point, variant.seek_index[point].granule,
+                                      kNoTimeLimit, chunk_bytes, duration_samples);
         if (chunk.last_byte >= chunk.first_byte) chunks.push_back(chunk);
-        point = next;
+        point = chunk.end_point;
     }
     return chunks;
 }
@@ -54,7 +40,7 @@ Chunk ChunkFrom(const Variant& variant, size_t point, int64_t from_sample, int64
     // Segments are about as long as a chunk is meant to be; a chunk ends at
     // the first point past three quarters of min_samples, so segments a
     // little shorter than min_samples do not double every chunk.
-    const int64_t enough = from_sample + min_samples * 3 / 4;
+    const int64_t enough = from_sample + (min_samples - min_samples / 4);
     size_t next = point + 1;
     while (next < index.size() && index[next].granule < enough &&
            index[next].byte_offset - chunk.first_byte < static_cast<int64_t>(max_bytes)) {

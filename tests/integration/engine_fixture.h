@@ -28,6 +28,42 @@ namespace tonearm::testing {
 // the same bytes.
 inline constexpr float kCaptureTolerance = 2.0f / 32768 + 1e-4f;
 
+// A catalog ingested into a folder of its own and served by a real
+// tonearm-server on 127.0.0.1, logged in as demo.
+struct ServedCatalog {
+    TempDir data;
+    std::unique_ptr<ServerProcess> server;
+    std::string token;
+
+    // Ingests paths and starts the server with extra_args; the error names
+    // the ingest output or the server's failure.
+    Status Start(const std::vector<std::string>& paths,
+                 const std::vector<std::string>& extra_args = {}) {
+        std::string output;
+        Status ingested = RunIngest(data.path(), paths, &output);
+        if (!ingested.ok()) return ingested.error().Wrap(output);
+        auto started = ServerProcess::Start(data.path(), extra_args);
+        if (!started.ok()) return started.error();
+        server = std::move(started.value());
+        auto login = Login(server->api_url());
+        if (!login.ok()) return login.error();
+        token = *login;
+        return Status::Ok();
+    }
+    std::string Id(const std::string& title) const {
+        return FindTrackId(server->api_url(), token, title);
+    }
+    // A player configuration for this server at a fixed 160 kbit/s.
+    player::PlayerConfig Config() const {
+        player::PlayerConfig config;
+        config.api_base_url = server->api_url();
+        config.token = token;
+        config.preferred_kbps = 160;
+        config.start_buffer_seconds = 1.0;
+        return config;
+    }
+};
+
 // What a queue played: how it ended and what the device took.
 struct QueuePlay {
     bool ended = false;

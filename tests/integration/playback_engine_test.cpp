@@ -81,15 +81,8 @@ protected:
         suite_->demo_path = PickDemoTrack(kRate);
         ASSERT_FALSE(suite_->demo_path.empty()) << "no 44.1 kHz demo track";
         paths.push_back(suite_->demo_path);
-        std::string output;
-        Status ingested = RunIngest(suite_->data.path(), paths, &output);
-        ASSERT_TRUE(ingested.ok()) << ingested.error().message << "\n" << output;
-        auto server = ServerProcess::Start(suite_->data.path(), {"--url-ttl", "2"});
-        ASSERT_TRUE(server.ok()) << server.error().message;
-        suite_->server = std::move(server.value());
-        auto token = Login(suite_->server->api_url());
-        ASSERT_TRUE(token.ok()) << token.error().message;
-        suite_->token = *token;
+        Status served = suite_->catalog.Start(paths, {"--url-ttl", "2"});
+        ASSERT_TRUE(served.ok()) << served.error().message;
     }
 
     static void TearDownTestSuite() {
@@ -98,32 +91,23 @@ protected:
     }
 
     void SetUp() override {
-        if (suite_ == nullptr || !suite_->server) GTEST_SKIP() << "suite set-up failed";
+        if (suite_ == nullptr || !suite_->catalog.server) GTEST_SKIP() << "suite set-up failed";
         sink_ = std::make_unique<PacedAudioSink>(Fifo(), kRate, 2, kSpeed, true);
     }
     void TearDown() override { sink_.reset(); }
 
     static std::string Fifo() { return suite_->home.Join("device.fifo"); }
 
-    player::PlayerConfig Config() const {
-        player::PlayerConfig config;
-        config.api_base_url = suite_->server->api_url();
-        config.token = suite_->token;
-        config.preferred_kbps = 160;
-        config.start_buffer_seconds = 1.0;
-        return config;
-    }
-
-    std::string Id(const std::string& title) const {
-        return FindTrackId(suite_->server->api_url(), suite_->token, title);
-    }
+    player::PlayerConfig Config() const { return suite_->catalog.Config(); }
+    std::string Id(const std::string& title) const { return suite_->catalog.Id(title); }
     std::string DemoId() const {
         return FindTrackId(
-            suite_->server->api_url(), suite_->token, "",
+            suite_->catalog.server->api_url(), suite_->catalog.token, "",
             {"Gapless A", "Gapless B", "Loud", "Quiet", "Tone low", "Tone high", "Long cosine"});
     }
     PcmBuffer Reference(const std::string& id, int kbps) const {
-        auto pcm = DownloadAndDecodeVariant(suite_->server->api_url(), suite_->token, id, kbps);
+        auto pcm = DownloadAndDecodeVariant(suite_->catalog.server->api_url(),
+                                            suite_->catalog.token, id, kbps);
         EXPECT_TRUE(pcm.ok()) << pcm.error().message;
         return pcm.ok() ? *pcm : PcmBuffer{};
     }
@@ -131,11 +115,9 @@ protected:
     struct Suite {
         TempDir home;
         TempDir sources;
-        TempDir data;
         PcmBuffer continuous;
         std::string demo_path;
-        std::unique_ptr<ServerProcess> server;
-        std::string token;
+        ServedCatalog catalog;
     };
     static Suite* suite_;
     std::unique_ptr<PacedAudioSink> sink_;
@@ -392,25 +374,19 @@ TEST_F(PlaybackEngine, UrlsExpiringMidTrackAreRefreshedWithoutAGap) {
 }
 
 TEST_F(PlaybackEngine, ATrackStreamedWholePlaysAgainWithTheServerGone) {
-    TempDir data;
+    ServedCatalog own;
+    Status served = own.Start({suite_->sources.Join("Loud.ogg")});
+    ASSERT_TRUE(served.ok()) << served.error().message;
     TempDir cache;
-    std::string output;
-    ASSERT_TRUE(RunIngest(data.path(), {suite_->sources.Join("Loud.ogg")}, &output).ok()) << output;
-    auto server = ServerProcess::Start(data.path());
-    ASSERT_TRUE(server.ok()) << server.error().message;
-    auto token = Login((*server)->api_url());
-    ASSERT_TRUE(token.ok());
-    player::PlayerConfig config = Config();
-    config.api_base_url = (*server)->api_url();
-    config.token = *token;
+    player::PlayerConfig config = own.Config();
     config.cache_dir = cache.path();
-    const std::string id = FindTrackId((*server)->api_url(), *token, "Loud");
-    auto reference = DownloadAndDecodeVariant((*server)->api_url(), *token, id, 160);
+    const std::string id = own.Id("Loud");
+    auto reference = DownloadAndDecodeVariant(own.server->api_url(), own.token, id, 160);
     ASSERT_TRUE(reference.ok());
 
     QueuePlay streamed = PlayQueueAndCapture(config, {id}, *sink_, log_, kTimeout);
     ASSERT_TRUE(streamed.ended) << streamed.error;
-    (*server)->Stop();
+    own.server->Stop();
     EventLog offline_log;
     QueuePlay offline = PlayQueueAndCapture(config, {id}, *sink_, offline_log, kTimeout);
     ASSERT_TRUE(offline.ended) << offline.error;
@@ -420,17 +396,11 @@ TEST_F(PlaybackEngine, ATrackStreamedWholePlaysAgainWithTheServerGone) {
 }
 
 TEST_F(PlaybackEngine, ACdnThatKeepsRefusingEndsInAClearError) {
-    TempDir data;
-    std::string output;
-    ASSERT_TRUE(RunIngest(data.path(), {suite_->sources.Join("Loud.ogg")}, &output).ok()) << output;
-    auto server = ServerProcess::Start(data.path(), {"--expire-urls-for", "3600"});
-    ASSERT_TRUE(server.ok()) << server.error().message;
-    auto token = Login((*server)->api_url());
-    ASSERT_TRUE(token.ok());
-    player::PlayerConfig config = Config();
-    config.api_base_url = (*server)->api_url();
-    config.token = *token;
-    const std::string id = FindTrackId((*server)->api_url(), *token, "Loud");
+    ServedCatalog own;
+    Status served = own.Start({suite_->sources.Join("Loud.ogg")}, {"--expire-urls-for", "3600"});
+    ASSERT_TRUE(served.ok()) << served.error().message;
+    player::PlayerConfig config = own.Config();
+    const std::string id = own.Id("Loud");
     QueuePlay play = PlayQueueAndCapture(config, {id}, *sink_, log_, std::chrono::seconds(30));
     EXPECT_FALSE(play.ended);
     EXPECT_EQ(play.snapshot.state, player::PlaybackState::kError);

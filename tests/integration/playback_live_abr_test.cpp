@@ -37,26 +37,24 @@ TEST(LiveAbr, StepDownTraceLowersTheBitrateBeforeTheBufferEmpties) {
 
     const std::string source = data.Join("noise.ogg");
     ASSERT_TRUE(WriteOggVorbis(source, Noise(90.0), 0.9f, {"TITLE=Noise"}).ok());
-    std::string output;
-    ASSERT_TRUE(RunIngest(data.Join("catalog"), {source}, &output).ok()) << output;
     const std::string trace = data.Join("step.txt");
     ASSERT_TRUE(WriteFileBytes(trace, "# seconds  Mbit/s\n" + std::to_string(kFastSeconds) + " " +
                                           std::to_string(kFastMbps) + "\n600 " +
                                           std::to_string(kSlowMbps) + "\n")
                     .ok());
-    auto server = ServerProcess::Start(data.Join("catalog"), {"--trace", trace});
-    ASSERT_TRUE(server.ok()) << server.error().message;
+    ServedCatalog catalog;
+    Status served = catalog.Start({source}, {"--trace", trace});
+    ASSERT_TRUE(served.ok()) << served.error().message;
+    // The trace's clock started with the server, just before the log-in.
     const auto started = std::chrono::steady_clock::now();
-    auto token = Login((*server)->api_url());
-    ASSERT_TRUE(token.ok()) << token.error().message;
 
-    player::PlayerConfig config;
-    config.api_base_url = (*server)->api_url();
-    config.token = *token;
+    player::PlayerConfig config = catalog.Config();
+    config.preferred_kbps = 0;  // automatic
+    config.start_buffer_seconds = 0.5;
     config.buffer_target_seconds = 12.0;
     EventLog log;
     player::PlaybackSession session(config, log.Sink());
-    ASSERT_TRUE(session.Play(FindTrackId((*server)->api_url(), *token, "Noise")).ok());
+    ASSERT_TRUE(session.Play(catalog.Id("Noise")).ok());
 
     const auto step_down = [](const PlayerEvent& e) {
         return e.kind == PlayerEvent::Kind::kSwitch && e.kbps < e.previous_kbps;

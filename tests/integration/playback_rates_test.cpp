@@ -54,36 +54,25 @@ protected:
         const std::string b = suite_->sources.Join("b.ogg");
         ASSERT_TRUE(WriteOggVorbis(a, Cosine(600.0, 48000), 0.5f, {"TITLE=At 48 kHz"}).ok());
         ASSERT_TRUE(WriteOggVorbis(b, Cosine(1000.0, 44100), 0.5f, {"TITLE=At 44.1 kHz"}).ok());
-        std::string output;
-        Status ingested = RunIngest(suite_->data.path(), {a, b}, &output);
-        ASSERT_TRUE(ingested.ok()) << ingested.error().message << "\n" << output;
-        auto server = ServerProcess::Start(suite_->data.path());
-        ASSERT_TRUE(server.ok()) << server.error().message;
-        suite_->server = std::move(server.value());
-        auto token = Login(suite_->server->api_url());
-        ASSERT_TRUE(token.ok()) << token.error().message;
-        suite_->token = *token;
+        Status served = suite_->catalog.Start({a, b});
+        ASSERT_TRUE(served.ok()) << served.error().message;
     }
     static void TearDownTestSuite() {
         delete suite_;
         suite_ = nullptr;
     }
     void SetUp() override {
-        if (suite_ == nullptr || !suite_->server) GTEST_SKIP() << "suite set-up failed";
+        if (suite_ == nullptr || !suite_->catalog.server) GTEST_SKIP() << "suite set-up failed";
         sink_ = std::make_unique<PacedAudioSink>(Fifo(), kDeviceRate, 2, 4.0, true);
     }
 
     static std::string Fifo() { return suite_->home.Join("device.fifo"); }
-    std::string Id(const std::string& title) const {
-        return FindTrackId(suite_->server->api_url(), suite_->token, title);
-    }
+    std::string Id(const std::string& title) const { return suite_->catalog.Id(title); }
 
     struct Suite {
         TempDir home;
         TempDir sources;
-        TempDir data;
-        std::unique_ptr<ServerProcess> server;
-        std::string token;
+        ServedCatalog catalog;
     };
     static Suite* suite_;
     std::unique_ptr<PacedAudioSink> sink_;
@@ -93,10 +82,7 @@ protected:
 PlaybackRates::Suite* PlaybackRates::suite_ = nullptr;
 
 TEST_F(PlaybackRates, A48kHzTrackThenA44kHzTrackBothPlayAtTheRightSpeedWithoutAGap) {
-    player::PlayerConfig config;
-    config.api_base_url = suite_->server->api_url();
-    config.token = suite_->token;
-    config.preferred_kbps = 160;
+    player::PlayerConfig config = suite_->catalog.Config();
     QueuePlay play = PlayQueueAndCapture(config, {Id("At 48 kHz"), Id("At 44.1 kHz")}, *sink_, log_,
                                          std::chrono::seconds(60));
     ASSERT_TRUE(play.ended) << play.error;

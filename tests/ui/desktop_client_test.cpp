@@ -1,8 +1,6 @@
 // End-to-end tests of the desktop client on the offscreen platform: the real
 // tonearm-server, the real engines and PortAudio into the paced ALSA sink.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <QDialogButtonBox>
@@ -41,19 +39,6 @@ using State = PlayerController::State;
 // Frames the sink takes per second of playback.
 constexpr double kSinkFramesPerSecond =
     UiTestEnvironment::kSinkRate * UiTestEnvironment::kAudioSpeed;
-
-// A port on 127.0.0.1 that nothing listens on (bound, then released).
-int UnusedPort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
 
 class DesktopClientTest : public ::testing::Test {
 protected:
@@ -249,7 +234,7 @@ TEST_F(DesktopClientTest, WrongPasswordShowsAnErrorAndTheLoginDialogRecovers) {
 }
 
 TEST_F(DesktopClientTest, UnreachableServerShowsAnErrorAndRetryTriesAgain) {
-    const std::string url = "http://127.0.0.1:" + std::to_string(UnusedPort());
+    const std::string url = "http://127.0.0.1:" + std::to_string(testing::UnusedPort());
     auto client = StartClient(QStringLiteral("demo"), url);
     ASSERT_TRUE(WaitUntil([&] { return Banner(*client).contains("Cannot reach"); }, 10000))
         << Banner(*client).toStdString();

@@ -3,8 +3,6 @@
 // pinning a playlist from the sidebar, rows marked while the server is
 // unreachable, playing from the cache meanwhile, and reconnecting.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <QAction>
@@ -385,19 +383,6 @@ TEST_F(OfflineUiTest, StartedWithoutTheServerPlaysTheCacheAndLogsInWhenItAnswers
     EXPECT_FALSE(client->session()->isShowingCachedTracks());
 }
 
-// A port on 127.0.0.1 that nothing listens on (bound, then released).
-int UnusedPort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
-
 TEST(ConnectionMonitorTest, FailedChecksBackOffDoublingUpToTheCap) {
     ConnectionMonitor monitor({5000, 200, 700, 500});
     QSignalSpy changes(&monitor, &ConnectionMonitor::reachabilityChanged);
@@ -406,7 +391,7 @@ TEST(ConnectionMonitorTest, FailedChecksBackOffDoublingUpToTheCap) {
         EXPECT_FALSE(reachable);
         delays.push_back(monitor.msUntilNextCheck());
     });
-    monitor.watch(QStringLiteral("http://127.0.0.1:%1").arg(UnusedPort()));
+    monitor.watch(QStringLiteral("http://127.0.0.1:%1").arg(testing::UnusedPort()));
     ASSERT_TRUE(WaitUntil([&] { return delays.size() >= 4; }, 10000));
     EXPECT_EQ(changes.count(), 1) << "one change to unreachable, not one per check";
     EXPECT_FALSE(monitor.isReachable());

@@ -2,6 +2,10 @@
 // loop running, and reading or clicking rows of a table view.
 #pragma once
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <QAbstractItemModel>
 #include <QStringList>
 #include <QTableView>
@@ -39,6 +43,20 @@ inline void DoubleClickRow(QTableView* view, int row) {
     QWidget* top = view->window();
     const QPoint at = view->viewport()->mapTo(top, cell.center());
     QTest::mouseDClick(top->windowHandle(), Qt::LeftButton, Qt::NoModifier, at);
+}
+
+inline  // A port on 127.0.0.1 that nothing listens on (bound, then released).
+    int
+    UnusedPort() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    ::close(fd);
+    return ntohs(address.sin_port);
 }
 
 }  // namespace tonearm::testing
