@@ -33,6 +33,13 @@ struct Renderer::Voice {
     double FramesPerSample(int device_rate) const {
         return static_cast<double>(device_rate) / params.source_rate;
     }
+    // Device frames this voice has still to play (an estimate when resampled).
+    int64_t FramesLeft(int device_rate) const {
+        return static_cast<int64_t>(
+            static_cast<double>(params.end_sample - params.first_sample - taken) *
+                FramesPerSample(device_rate) +
+            static_cast<double>(Available()));
+    }
 
     // Fills pending up to want frames, or as far as the source allows.
     void Produce(size_t want) {
@@ -271,12 +278,10 @@ size_t Renderer::RenderBlock(size_t frames) {
     while (out < frames && !voices_.empty()) {
         Voice& a = *voices_[0];
         if (!a.started) StartSegment(a, out);
+        size_t solo = frames - out;  // frames a may play alone in this pass
         if (fade_length_ == 0 && voices_.size() > 1 && crossfade_frames_ > 0) {
             Voice& b = *voices_[1];
-            const auto left = static_cast<int64_t>(
-                static_cast<double>(a.params.end_sample - a.params.first_sample - a.taken) *
-                    a.FramesPerSample(device_rate_) +
-                static_cast<double>(a.Available()));
+            const int64_t left = a.FramesLeft(device_rate_);
             if (b.manual_fade || left <= crossfade_frames_) {
                 b.Produce(1);
                 if (b.Available() > 0) {
@@ -284,6 +289,9 @@ size_t Renderer::RenderBlock(size_t frames) {
                     fade_done_ = 0;
                     StartSegment(b, out);
                 }
+            } else {
+                // Stop exactly where the join's fade is to begin.
+                solo = std::min<size_t>(solo, static_cast<size_t>(left - crossfade_frames_));
             }
         }
         if (fade_length_ > 0) {
@@ -292,8 +300,8 @@ size_t Renderer::RenderBlock(size_t frames) {
             if (mixed == 0 && fade_length_ > 0) break;  // a voice is starved
             continue;
         }
-        a.Produce(frames - out);
-        const size_t n = std::min(a.Available(), frames - out);
+        a.Produce(solo);
+        const size_t n = std::min(a.Available(), solo);
         std::copy_n(a.pending.begin() + static_cast<long>(a.pending_head), 2 * n,
                     mix_.begin() + static_cast<long>(2 * out));
         a.pending_head += 2 * n;

@@ -50,6 +50,28 @@ double IntegratedLufs(const PcmBuffer& pcm, int64_t from, int64_t to) {
     return lufs;
 }
 
+// Where, in 10 ms blocks, the 1500 Hz tone appears and, after that, the
+// 300 Hz tone is gone (2 % of their level); -1 when never.
+struct Fade {
+    int64_t in = -1;
+    int64_t out = -1;
+};
+Fade MeasureFade(const PcmBuffer& pcm) {
+    const int64_t block = kRate / 100;
+    Fade fade;
+    for (int64_t at = 0; at + block <= pcm.frames(); at += block) {
+        const double a = ToneAmplitude(pcm, at, block, 300.0);
+        const double b = ToneAmplitude(pcm, at, block, 1500.0);
+        if (fade.in < 0 && b > 0.02 * 0.5) fade.in = at;
+        if (fade.out < 0 && fade.in >= 0 && a <= 0.02 * 0.5) fade.out = at;
+        if (fade.in >= 0 && a > 0.1 && b > 0.1) {
+            // Equal power: the two tones together stay at the level of one.
+            EXPECT_NEAR(std::hypot(a, b), 0.5, 0.08) << "at frame " << at;
+        }
+    }
+    return fade;
+}
+
 class PlaybackEngine : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
@@ -335,25 +357,27 @@ TEST_F(PlaybackEngine, CrossfadeOnASkipLastsTheChosenLength) {
     PcmBuffer pcm = sink_->Captured();
     StripLeadingSilence(&pcm);
 
-    // 10 ms blocks: where the high tone appears and where the low one is gone.
-    const int64_t block = kRate / 100;
-    int64_t fade_in = -1;
-    int64_t fade_out = -1;
-    for (int64_t at = 0; at + block <= pcm.frames(); at += block) {
-        const double a = ToneAmplitude(pcm, at, block, 300.0);
-        const double b = ToneAmplitude(pcm, at, block, 1500.0);
-        if (fade_in < 0 && b > 0.02 * 0.5) fade_in = at;
-        if (a > 0.02 * 0.5) fade_out = at + block;
-        if (fade_in >= 0 && a > 0.1 && b > 0.1) {
-            // Equal power: the two tones together stay at the level of one.
-            EXPECT_NEAR(std::hypot(a, b), 0.5, 0.08) << "at frame " << at;
-        }
-    }
-    ASSERT_GE(fade_in, 0) << "the second track never played";
-    ASSERT_GT(fade_out, fade_in);
+    const Fade fade = MeasureFade(pcm);
+    ASSERT_GE(fade.in, 0) << "the second track never played";
+    ASSERT_GT(fade.out, fade.in);
     // The 2 % points of the sine/cosine curves lie 1.3 % inside each end.
-    const double seconds = static_cast<double>(fade_out - fade_in) / kRate;
-    EXPECT_NEAR(seconds, 0.975, 0.03);
+    EXPECT_NEAR(static_cast<double>(fade.out - fade.in) / kRate, 0.975, 0.03);
+}
+
+TEST_F(PlaybackEngine, CrossfadeJoinsTracksOverTheChosenLength) {
+    player::PlayerConfig config = Config();
+    config.crossfade_seconds = 2.0;
+    QueuePlay play =
+        PlayQueueAndCapture(config, {Id("Tone low"), Id("Tone high")}, *sink_, log_, kTimeout);
+    ASSERT_TRUE(play.ended) << play.error;
+    const Fade fade = MeasureFade(play.captured);
+    ASSERT_GE(fade.in, 0) << "the second track never played";
+    // The fade ends where the first track does (10 s), and the tracks overlap
+    // by the crossfade: 10 + 10 - 2 s in all.
+    EXPECT_NEAR(static_cast<double>(fade.out) / kRate, 10.0, 0.05);
+    EXPECT_NEAR(static_cast<double>(fade.out - fade.in) / kRate, 2 * 0.975, 0.05);
+    EXPECT_EQ(play.snapshot.frames_played, 18 * kRate);
+    EXPECT_TRUE(log_.All(PlayerEvent::Kind::kError).empty()) << log_.FirstError();
 }
 
 TEST_F(PlaybackEngine, UrlsExpiringMidTrackAreRefreshedWithoutAGap) {
