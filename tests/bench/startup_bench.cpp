@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
         command_ms.push_back(figures.command_ms);
         engine_ms.push_back(figures.engine_ms);
     }
-    std::printf("startup_bench: %d runs, added latency %s ms, 44.1 kHz stereo, best variant\n",
+    std::printf("startup_bench: %d runs, added latency %s ms, 44.1 kHz stereo, automatic quality\n",
                 runs, latency_ms.c_str());
     std::printf("  command to first audio   median %7.1f ms   p90 %7.1f ms\n",
                 bench::Median(command_ms), bench::Quantile(command_ms, 0.9));
