@@ -441,6 +441,9 @@ void PlaybackSession::Impl::SeekTo(int64_t position) {
     const bool was_paused = paused_;
     // The manifest (and its signed URLs, refreshed on a 403) is reused: a
     // seek costs the range requests from the seek point on, nothing more.
+    // The renderer lets go of the track's ring before its pipeline stops.
+    (void)output_.Abort();
+    if (renderer_) renderer_->Reset(output_.sample_rate() > 0 ? output_.sample_rate() : 44100);
     StopPipeline(*current_);
     TrackSource source = current_->source;
     HardStart(item, position, std::chrono::steady_clock::now(), std::move(source));
