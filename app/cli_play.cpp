@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "app/cli_session.h"
+#include "player/abr/abr_controller.h"
 #include "player/audio_cache.h"
 #include "player/playback_session.h"
 
@@ -171,6 +172,10 @@ std::optional<PlayArgs> ParsePlayArgs(const std::vector<std::string>& args, std:
         return std::nullopt;
     }
     play.abr = list.Value("--abr").value_or("tonearm");
+    if (auto known = player::abr::MakeAbrController(play.abr); !known.ok()) {
+        *error = "--abr: " + known.error().message;
+        return std::nullopt;
+    }
     const std::string normalize = list.Value("--normalize").value_or("on");
     if (normalize != "on" && normalize != "off") {
         *error = "--normalize must be on or off";
@@ -264,11 +269,13 @@ int RunPlay(const CliOptions& options, const std::vector<std::string>& args) {
         60 + static_cast<int64_t>(play->seconds < 0 ? queue_left : play->seconds) * 2);
     int exit_code = kExitOk;
     double first_audio_ms = -1;
+    int64_t switches = 0;  // over the whole queue
     bool done = false;
     while (!done) {
         for (const PlayerEvent& e : queue.Drain(std::chrono::milliseconds(50))) {
             PrintEvent(options, EventJson(e));
             if (e.kind == PlayerEvent::Kind::kFirstAudio) first_audio_ms = e.first_audio_ms;
+            if (e.kind == PlayerEvent::Kind::kSwitch) ++switches;
             if (e.kind == PlayerEvent::Kind::kError && e.state == PlaybackState::kError) {
                 exit_code = kExitFailure;
                 done = true;
@@ -294,18 +301,24 @@ int RunPlay(const CliOptions& options, const std::vector<std::string>& args) {
     for (const PlayerEvent& e : queue.Drain(std::chrono::milliseconds(200))) {
         PrintEvent(options, EventJson(e));
         if (e.kind == PlayerEvent::Kind::kFirstAudio) first_audio_ms = e.first_audio_ms;
+        if (e.kind == PlayerEvent::Kind::kSwitch) ++switches;
     }
     Json history = Json::array();
     for (const std::string& id : snapshot.history)
         history.push_back(id);
+    // The track heard last, with its own title.
+    const Track* last = &first;
+    for (const Track& track : tracks) {
+        if (track.id == snapshot.track_id) last = &track;
+    }
     PrintEvent(options, Json{{"event", "summary"},
-                             {"track", snapshot.track_id.empty() ? first.id : snapshot.track_id},
-                             {"title", first.title},
+                             {"track", last->id},
+                             {"title", last->title},
                              {"frames_played", snapshot.frames_played},
                              {"seconds_played", Seconds(snapshot.frames_played, first.sample_rate)},
                              {"underruns", snapshot.underruns},
                              {"kbps", snapshot.kbps},
-                             {"switches", snapshot.switches},
+                             {"switches", switches},
                              {"history", history},
                              {"first_audio_ms", first_audio_ms}});
     return exit_code;

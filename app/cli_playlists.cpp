@@ -79,6 +79,27 @@ int Share(const CliOptions& options, Replica& replica, const std::vector<std::st
     return Report(options, revoke ? "unshared" : "shared", replica.Share(pos[1], pos[2], !revoke));
 }
 
+// The catalog id of a track named by id or title, as `play` takes it. With
+// the server unreachable only what looks like an id (16 hex digits) is
+// taken, unchecked; a title cannot be looked up then, and nothing is added.
+std::optional<std::string> TrackIdFor(const CliOptions& options, const std::string& wanted,
+                                      std::string* error) {
+    auto client = MakeApiClient(options);
+    if (!client) {
+        *error = client.error().message;
+        return std::nullopt;
+    }
+    auto track = ResolveTrack(*client, wanted);
+    if (track) return track->id;
+    const bool looks_like_id =
+        wanted.size() == 16 && wanted.find_first_not_of("0123456789abcdef") == std::string::npos;
+    if (track.error().code == ErrorCode::kNetwork && looks_like_id) return wanted;
+    *error = track.error().code == ErrorCode::kNetwork
+                 ? "cannot look up '" + wanted + "' while the server is unreachable; give its id"
+                 : "cannot add '" + wanted + "': " + track.error().message;
+    return std::nullopt;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Replica>> OpenReplica(const CliOptions& options) {
@@ -111,7 +132,7 @@ int RunPlaylist(const CliOptions& options, const std::vector<std::string>& args)
         return args[0] == "import" ? RunPlaylistImport(options, rest)
                                    : RunPlaylistExport(options, rest);
     }
-    ArgList list(args, {"--description", "--at"}, {"--revoke", "--unfollow"});
+    ArgList list(args, {"--description", "--at"}, {"--revoke", "--unfollow", "--ids"});
     if (!list.error().empty()) return UsageError(options, list.error());
     const std::vector<std::string>& pos = list.positionals();
     const std::string verb = pos.empty() ? "" : pos[0];
@@ -119,7 +140,7 @@ int RunPlaylist(const CliOptions& options, const std::vector<std::string>& args)
     if (!need(2)) {
         return UsageError(options,
                           "usage: playlist create NAME [--description D] | rename ID NAME | "
-                          "describe ID TEXT | add ID TRACK... [--at N] | move ID ENTRY N | "
+                          "describe ID TEXT | add ID TRACK... [--at N] [--ids] | move ID ENTRY N | "
                           "remove ID ENTRY | share ID USER [--revoke] | follow ID [--unfollow] | "
                           "show ID | import FILE [--name N] | export ID FILE [--format F]");
     }
@@ -147,7 +168,16 @@ int RunPlaylist(const CliOptions& options, const std::vector<std::string>& args)
             at = ParseIndex(*text);
             if (!at) return UsageError(options, "--at needs a position (0 = first)");
         }
-        std::vector<std::string> tracks(pos.begin() + 2, pos.end());
+        // TRACK is an id or a title, looked up in the catalog; --ids takes
+        // the arguments as ids as they are (scripts, or no server at hand).
+        std::vector<std::string> tracks;
+        std::string error;
+        for (auto it = pos.begin() + 2; it != pos.end(); ++it) {
+            auto id = list.Flag("--ids") ? std::optional<std::string>(*it)
+                                         : TrackIdFor(options, *it, &error);
+            if (!id) return PrintError(options, error);
+            tracks.push_back(*id);
+        }
         return Report(options, "entries_added", replica.AddTracks(pos[1], tracks, at));
     }
     if (verb == "move" && need(4)) {

@@ -91,7 +91,7 @@ PlaybackSession::Impl::~Impl() {
 
 Status PlaybackSession::Impl::PlayQueue(std::vector<std::string> ids, size_t index,
                                         int64_t start_samples) {
-    if (!output_.available().ok()) return output_.available().error().Wrap("cannot play");
+    if (!output_.available().ok()) return output_.available().error();
     if (ids.empty() || index >= ids.size()) {
         return MakeError(ErrorCode::kInvalidArgument, "no track at queue index " +
                                                           std::to_string(index) + " of " +

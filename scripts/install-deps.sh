@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config clang-format git
   qt6-base-dev qt6-base-dev-tools libqt6dbus6 libqt6svg6 libqt6opengl6-dev libgl-dev
+  libxkbcommon-dev
   libogg-dev libvorbis-dev portaudio19-dev libasound2-dev libasound2-plugins
   libcurl4-openssl-dev libsqlite3-dev libssl-dev libexpat1-dev
   nlohmann-json3-dev libcpp-httplib-dev libebur128-dev libsoxr-dev

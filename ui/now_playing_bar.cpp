@@ -98,12 +98,20 @@ QWidget* NowPlayingBar::buildTransport() {
     shuffle_button_ = MakeTransportButton(tr("Shuffle"), box);
     shuffle_button_->setObjectName(QStringLiteral("shuffleButton"));
     shuffle_button_->setCheckable(true);
-    shuffle_button_->setIcon(ThemedIcon("media-playlist-shuffle", QStyle::SP_BrowserReload, this));
+    // Qt's own style has no shuffle or repeat icons: without an icon theme
+    // the two buttons are words, not two identical arrows.
+    if (QIcon::hasThemeIcon(QStringLiteral("media-playlist-shuffle"))) {
+        shuffle_button_->setIcon(QIcon::fromTheme(QStringLiteral("media-playlist-shuffle")));
+    } else {
+        shuffle_button_->setText(tr("Shuffle"));
+    }
     repeat_button_ = MakeTransportButton(tr("Repeat: off"), box);
     repeat_button_->setObjectName(QStringLiteral("repeatButton"));
     repeat_button_->setCheckable(true);
-    repeat_button_->setIcon(ThemedIcon("media-playlist-repeat", QStyle::SP_BrowserReload, this));
-    repeat_button_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    if (QIcon::hasThemeIcon(QStringLiteral("media-playlist-repeat"))) {
+        repeat_button_->setIcon(QIcon::fromTheme(QStringLiteral("media-playlist-repeat")));
+        repeat_button_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    }
     buttons->addStretch();
     buttons->addWidget(shuffle_button_);
     buttons->addWidget(previous_button_);
@@ -160,7 +168,9 @@ void NowPlayingBar::updateQueueModes() {
     shuffle_button_->setChecked(player_->shuffle());
     const RepeatMode mode = player_->repeat();
     repeat_button_->setChecked(mode != RepeatMode::kOff);
-    repeat_button_->setText(mode == RepeatMode::kOne ? QStringLiteral("1") : QString());
+    const bool themed = !repeat_button_->icon().isNull();
+    repeat_button_->setText(themed ? (mode == RepeatMode::kOne ? QStringLiteral("1") : QString())
+                                   : (mode == RepeatMode::kOne ? tr("Repeat 1") : tr("Repeat")));
     repeat_button_->setToolTip(mode == RepeatMode::kOff   ? tr("Repeat: off")
                                : mode == RepeatMode::kAll ? tr("Repeat: all")
                                                           : tr("Repeat: this track"));

@@ -115,7 +115,7 @@ TEST_F(SyncCliTest, TwoDevicesEditOfflineAndConverge) {
     std::vector<Json> created = Cli(phone_, {"playlist", "create", "Road trip"});
     ASSERT_EQ(created.size(), 1u);
     const std::string p = created[0]["playlist"];
-    Cli(phone_, {"playlist", "add", p, "t1", "t2", "t3"});
+    Cli(phone_, {"playlist", "add", "--ids", p, "t1", "t2", "t3"});
     std::vector<Json> synced = Cli(phone_, {"sync"});
     ASSERT_EQ(synced.size(), 1u);
     EXPECT_EQ(synced[0]["acked"], 2);
@@ -127,7 +127,7 @@ TEST_F(SyncCliTest, TwoDevicesEditOfflineAndConverge) {
     Cli(phone_, {"playlist", "move", p, EntryOf(phone_, p, "t3"), "0"});
     Cli(phone_, {"playlist", "rename", p, "Road trip 2"});
     Cli(laptop_, {"playlist", "remove", p, EntryOf(laptop_, p, "t1")});
-    Cli(laptop_, {"playlist", "add", p, "t4", "--at", "1"});
+    Cli(laptop_, {"playlist", "add", "--ids", p, "t4", "--at", "1"});
     EXPECT_EQ(Show(phone_, p), (std::vector<std::string>{"t3", "t1", "t2"}));
     EXPECT_EQ(Show(laptop_, p), (std::vector<std::string>{"t2", "t4", "t3"}));
 
@@ -151,7 +151,7 @@ TEST_F(SyncCliTest, ConcurrentReordersConvergeAndRemovalBeatsMove) {
     Login(phone_, "demo", "demo");
     Login(laptop_, "demo", "demo");
     const std::string p = Cli(phone_, {"playlist", "create", "Reorder"})[0]["playlist"];
-    Cli(phone_, {"playlist", "add", p, "t1", "t2", "t3", "t4", "t5"});
+    Cli(phone_, {"playlist", "add", "--ids", p, "t1", "t2", "t3", "t4", "t5"});
     Cli(phone_, {"sync"});
     Cli(laptop_, {"sync"});
 
@@ -182,7 +182,7 @@ TEST_F(SyncCliTest, ConcurrentReordersConvergeAndRemovalBeatsMove) {
 TEST_F(SyncCliTest, ServerRestartKeepsPlaylistsForAFreshDevice) {
     Login(phone_, "demo", "demo");
     const std::string p = Cli(phone_, {"playlist", "create", "Kept"})[0]["playlist"];
-    Cli(phone_, {"playlist", "add", p, "t1", "t2"});
+    Cli(phone_, {"playlist", "add", "--ids", p, "t1", "t2"});
     Cli(phone_, {"playlist", "describe", p, "survives restarts"});
     Cli(phone_, {"sync"});
 
@@ -205,14 +205,14 @@ TEST_F(SyncCliTest, FollowerAndStrangerEditsAreRefused) {
     Login(follower_, "free", "free");
     Login(stranger_, "stranger", "stranger-pw");
     const std::string p = Cli(phone_, {"playlist", "create", "Mine"})[0]["playlist"];
-    Cli(phone_, {"playlist", "add", p, "t1"});
+    Cli(phone_, {"playlist", "add", "--ids", p, "t1"});
     Cli(phone_, {"sync"});
 
     Cli(follower_, {"playlist", "follow", p});
     Cli(follower_, {"sync"});
     EXPECT_EQ(Show(follower_, p), std::vector<std::string>{"t1"});
     // The follower's own client refuses...
-    std::vector<Json> refused = Cli(follower_, {"playlist", "add", p, "t2"}, 1);
+    std::vector<Json> refused = Cli(follower_, {"playlist", "add", "--ids", p, "t2"}, 1);
     ASSERT_EQ(refused.size(), 1u);
     EXPECT_NE(refused[0]["message"].get<std::string>().find("may not edit"), std::string::npos);
     // ...and so does the server, for the follower and for a stranger.

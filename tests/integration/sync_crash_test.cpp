@@ -122,7 +122,7 @@ protected:
             return entries[std::uniform_int_distribution<size_t>(0, entries.size() - 1)(rng)];
         };
         const std::string n = std::to_string(rng() % 1000);
-        if (kind <= 2 || entries.size() < 3) return {"playlist", "add", playlist, "t" + n};
+        if (kind <= 2 || entries.size() < 3) return {"playlist", "add", "--ids", playlist, "t" + n};
         if (kind == 3) {
             return {"playlist", "move", playlist, pick().entry_id,
                     std::to_string(rng() % entries.size())};
@@ -153,7 +153,7 @@ TEST_F(SyncCrashTest, Kill9DuringEditsAndSyncsLosesNoReportedEdit) {
     std::vector<int> edit_us;
     for (int i = 0; i < 5; ++i) {
         const auto started = Clock::now();
-        Cli(phone_, {"playlist", "add", playlist, "t" + std::to_string(i)});
+        Cli(phone_, {"playlist", "add", "--ids", playlist, "t" + std::to_string(i)});
         edit_us.push_back(static_cast<int>(
             std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count()));
     }
@@ -188,7 +188,7 @@ TEST_F(SyncCrashTest, Kill9DuringEditsAndSyncsLosesNoReportedEdit) {
             ASSERT_TRUE(HasOp(phone_.Join("replica.db"), op)) << op << " lost, seed " << seed;
         }
         if (runs % 10 == 0) {
-            Cli(laptop_, {"playlist", "add", playlist, "laptop-" + std::to_string(runs)});
+            Cli(laptop_, {"playlist", "add", "--ids", playlist, "laptop-" + std::to_string(runs)});
             Cli(laptop_, {"sync"});
         }
     }

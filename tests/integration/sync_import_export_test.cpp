@@ -117,6 +117,23 @@ TEST_F(PlaylistFilesCliTest, ImportMatchesByMetadataAndReportsEachUnmatchedEntry
     EXPECT_EQ(TrackIds(events[1]["playlist"]), expected);
 }
 
+TEST_F(PlaylistFilesCliTest, AddTakesTitlesAsPlayDoesAndRefusesWhatTheCatalogLacks) {
+    const std::string p = Cli({"playlist", "create", "By title"})[0]["playlist"];
+    Cli({"playlist", "add", p, "Morning, Slowly", IdOf("night drive", "Unknown Artist")});
+    EXPECT_EQ(TrackIds(p),
+              (std::vector<std::string>{IdOf("Morning, Slowly", "Crosby, Stills & Nash"),
+                                        IdOf("night drive", "Unknown Artist")}));
+    // One unknown track: an error naming it, and nothing of the command added.
+    std::vector<Json> failed =
+        Cli({"playlist", "add", p, IdOf("Café Noir", "Björk"), "No Such Song"}, 1);
+    ASSERT_EQ(failed.size(), 1u);
+    EXPECT_NE(failed[0].dump().find("No Such Song"), std::string::npos) << failed[0].dump();
+    EXPECT_EQ(TrackIds(p).size(), 2u);
+    // --ids takes ids as they are, without asking the catalog.
+    Cli({"playlist", "add", "--ids", p, "0123456789abcdef"});
+    EXPECT_EQ(TrackIds(p).back(), "0123456789abcdef");
+}
+
 TEST_F(PlaylistFilesCliTest, EveryExportedFormatImportsBackTheSamePlaylist) {
     const std::vector<std::string> tracks = {
         IdOf("night drive", "Unknown Artist"), IdOf("Café Noir", "Björk"),
