@@ -64,6 +64,12 @@ Json PinEventJson(const PinEvent& e) {
     return json;
 }
 
+Status DropSource(AudioCache& cache, const std::string& source) {
+    Status dropped = cache.ReplacePins(source, {});
+    if (dropped.ok()) dropped = cache.ForgetSource(source);
+    return dropped;
+}
+
 // How a pin downloads.
 struct Transfer {
     int64_t max_rate = 0;  // bytes per second, all transfers together; 0: unlimited
@@ -95,6 +101,11 @@ int PinTracksOf(const CliOptions& options, AudioCache& cache, const std::string&
                              {"tracks", request.track_ids.size()}});
     auto summary = player::PinTracks(
         cache, request, [&](const PinEvent& e) { PrintEvent(options, PinEventJson(e)); });
+    // A single track that could not be pinned at all is not kept as a
+    // source: there is nothing to refresh later (an unknown id, above all).
+    const bool nothing_pinned =
+        !playlist.has_value() && (!summary.ok() || summary->failed == summary->tracks);
+    if (nothing_pinned) (void)DropSource(cache, request.source);
     if (!summary.ok()) return PrintError(options, summary.error().message);
     PrintEvent(options, Json{{"event", "pinned"},
                              {"source", request.source},
@@ -114,12 +125,6 @@ int PinSource(const CliOptions& options, AudioCache& cache, const std::string& i
     auto playlist = PlaylistTracks(options, id);
     if (!playlist.ok()) return PrintError(options, playlist.error().message);
     return PinTracksOf(options, cache, id, *playlist, kbps, transfer);
-}
-
-Status DropSource(AudioCache& cache, const std::string& source) {
-    Status dropped = cache.ReplacePins(source, {});
-    if (dropped.ok()) dropped = cache.ForgetSource(source);
-    return dropped;
 }
 
 int Unpin(const CliOptions& options, AudioCache& cache, const std::string& id) {

@@ -53,6 +53,17 @@ TEST_F(OfflinePlaybackTest, PinnedPlaylistPlaysWithTheServerStopped) {
     EXPECT_EQ(online.exit_code, 0) << online.out << online.err;
 }
 
+TEST_F(OfflinePlaybackTest, AFailedPinOfAnUnknownTrackLeavesNoSourceBehind) {
+    StartWithTracks({2.0});
+    CliRun failed = Cli({"offline", "pin", "0123456789abcdef"});
+    EXPECT_EQ(failed.exit_code, 1) << failed.out << failed.err;
+    CliRun status = Cli({"offline", "status"});
+    ASSERT_EQ(status.exit_code, 0) << status.out << status.err;
+    for (const Json& event : status.events) {
+        EXPECT_NE(event.value("event", ""), "offline_source") << event.dump();
+    }
+}
+
 TEST_F(OfflinePlaybackTest, RemovedTrackIsUnpinnedAtTheNextRefresh) {
     StartWithTracks({2.0, 2.0});
     const std::string playlist = Cli({"playlist", "create", "Short"}).events.at(0)["playlist"];
