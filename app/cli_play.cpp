@@ -265,8 +265,8 @@ int RunPlay(const CliOptions& options, const std::vector<std::string>& args) {
     for (const Track& track : tracks)
         queue_left += track.DurationSeconds();
     const bool endless = play->repeat != player::RepeatMode::kOff && play->seconds < 0;
-    const auto guard = std::chrono::seconds(
-        60 + static_cast<int64_t>(play->seconds < 0 ? queue_left : play->seconds) * 2);
+    const double to_play = std::max(0.0, play->seconds < 0 ? queue_left : play->seconds);
+    const auto guard = std::chrono::seconds(60 + static_cast<int64_t>(std::min(to_play, 1e7)) * 2);
     int exit_code = kExitOk;
     double first_audio_ms = -1;
     int64_t switches = 0;  // over the whole queue

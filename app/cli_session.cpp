@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -136,10 +138,12 @@ Result<Track> ResolveTrack(ApiClient& client, const std::string& id_or_title) {
     return MakeError(ErrorCode::kNotFound, "no track with id or title '" + id_or_title + "'");
 }
 
+// A finite decimal number ("12", "-0.5", "1e3"); no hexadecimal, inf or nan.
 std::optional<double> ParseNumber(const std::string& text, std::string* error) {
-    char* end = nullptr;
-    double value = std::strtod(text.c_str(), &end);
-    if (text.empty() || end == nullptr || *end != '\0' || value != value) {
+    double value = 0.0;
+    const char* end = text.data() + text.size();
+    const auto parsed = std::from_chars(text.data(), end, value, std::chars_format::general);
+    if (text.empty() || parsed.ec != std::errc() || parsed.ptr != end || !std::isfinite(value)) {
         *error = "'" + text + "' is not a number";
         return std::nullopt;
     }

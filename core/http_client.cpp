@@ -141,16 +141,23 @@ Result<HttpResponse> HttpClient::PerformStreaming(const HttpRequest& request,
     curl_slist_free_all(headers);
     in_flight_ = nullptr;
 
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    response.status = static_cast<int>(status);
     if (code != CURLE_OK) {
         if (state.sink_aborted || code == CURLE_ABORTED_BY_CALLBACK) {
             return MakeError(ErrorCode::kCancelled, "transfer cancelled");
         }
+        const bool cut_short = code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR ||
+                               code == CURLE_OPERATION_TIMEDOUT;
+        if (request.keep_partial && cut_short && status >= 200 && status < 300 &&
+            !response.body.empty()) {
+            response.truncated = true;
+            return response;
+        }
         return MakeError(ErrorCode::kNetwork,
                          std::string(curl_easy_strerror(code)) + " (" + request.url + ")");
     }
-    long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    response.status = static_cast<int>(status);
     return response;
 }
 

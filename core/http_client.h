@@ -28,12 +28,17 @@ struct HttpRequest {
     long connect_timeout_ms = 5000;
     long timeout_ms = 30000;       // whole transfer
     long low_speed_window_s = 10;  // abort if < 1 byte/s for this long
+    // A body cut short by the network after a 2xx status line (a reset, a
+    // closed connection) is returned with truncated set instead of failing,
+    // so a range download can keep what arrived and ask for the rest.
+    bool keep_partial = false;
 };
 
 struct HttpResponse {
     int status = 0;
     std::map<std::string, std::string> headers;  // names lower-cased, last value wins
     std::string body;                            // empty when streamed to a sink
+    bool truncated = false;                      // the body stopped short (only with keep_partial)
 
     std::string Header(const std::string& lower_name) const;
 };

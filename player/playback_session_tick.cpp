@@ -19,7 +19,13 @@ constexpr size_t kStartSlackFrames = 1024;  // the renderer's block: a full ring
 void PlaybackSession::Impl::Tick() {
     CollectRetired();
     if (current_ && current_->pipeline) {
-        if (auto error = current_->pipeline->error()) return Fail(error->message);
+        // A failed fetch: what was fetched before it plays out first.
+        if (auto error = current_->pipeline->error()) {
+            const bool playing_out = !current_->pipeline->decode_done() ||
+                                     current_->ring->ReadableCount() > 0 ||
+                                     (device_ring_ && device_ring_->ReadableCount() > 0);
+            if (!playing_out) return Fail(error->message);
+        }
     }
     if (next_ && next_->pipeline && next_->pipeline->error() &&
         renderer_->DropQueued(next_->voice)) {

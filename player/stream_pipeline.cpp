@@ -93,6 +93,10 @@ bool StreamPipeline::PopPiece(Piece* piece) {
 }
 
 void StreamPipeline::DecodeLoop() {
+    struct MarkDone {
+        std::atomic<bool>& done;
+        ~MarkDone() { done.store(true, std::memory_order_release); }
+    } mark_done{decode_done_};
     const int64_t duration = params_.manifest.duration_samples;
     std::map<int, std::unique_ptr<VorbisStreamDecoder>> decoders;
     VorbisStreamDecoder* active = nullptr;

@@ -98,8 +98,11 @@ public:
     // bytes run out before its end-of-stream page never finishes; it fails
     // with kCorrupt instead.
     bool finished() const { return finished_.load(std::memory_order_acquire); }
-    // Set when the run failed for good; the threads have ended then.
+    // Set when the run failed for good. A fetch failure leaves the decoder
+    // running on the bytes already fetched: decode_done() says when every
+    // frame it could make is in the ring; any other failure stops both.
     std::optional<Error> error() const;
+    bool decode_done() const { return decode_done_.load(std::memory_order_acquire); }
     // End (in samples) of the audio fetched so far.
     int64_t fetched_end_sample() const { return fetched_end_.load(std::memory_order_relaxed); }
     // Header pages fetched so far, by kbps (for the caller's cache).
@@ -143,6 +146,10 @@ private:
     void Deliver(int64_t at, std::string bytes);
     void KeepWhole(int kbps, int64_t at, const std::string& bytes);
     Status RefreshUrl();
+    // True while the listener has at least kPatientBufferSeconds fetched
+    // ahead: failures then do not count towards giving up.
+    bool Patient() const;
+    static int Backoff(int failures);  // ms before the next attempt
     bool WaitWhileAhead();
     bool Sleep(int ms);
     void Push(Piece piece);
@@ -159,6 +166,7 @@ private:
     std::atomic<bool> stop_{false};
     std::atomic<int> fetch_kbps_{0};
     std::atomic<bool> finished_{false};
+    std::atomic<bool> decode_done_{false};
     std::atomic<int64_t> fetched_end_{0};
     std::atomic<int64_t> warnings_{0};
     std::atomic<int64_t> refreshes_{0};

@@ -18,6 +18,9 @@ constexpr int kMaxAttempts = 6;         // per range, for network errors and bad
 constexpr int kMaxRefreshesInARow = 3;  // fresh URLs refused again at once
 constexpr int kFirstBackoffMs = 100;
 constexpr int kMaxBackoffMs = 2000;
+// Audio buffered ahead of the listener that makes a failure worth waiting
+// out rather than counting it towards giving up.
+constexpr double kPatientBufferSeconds = 1.0;
 constexpr size_t kLookaheadChunks = 10;  // chunk sizes a controller may plan over
 
 using Clock = std::chrono::steady_clock;
@@ -35,8 +38,14 @@ void StreamPipeline::FetchLoop() {
     HttpClient http;
     http.SetCancelFlag(&stop_);
     Status status = FetchAudio(http);
-    if (!status.ok() && status.error().code != ErrorCode::kCancelled) Fail(status.error());
     std::lock_guard<std::mutex> lock(mu_);
+    if (!status.ok() && status.error().code != ErrorCode::kCancelled && !error_) {
+        // The decoder goes on with what was fetched, so the listener hears
+        // the buffered audio before the failure is reported (see error()).
+        LOG_ERROR(kLog, "fetching " << log::Quote(params_.manifest.track_id)
+                                    << " failed: " << status.error().message);
+        error_ = status.error();
+    }
     fetch_done_ = true;
     cv_.notify_all();
 }
@@ -217,8 +226,9 @@ Status StreamPipeline::FetchRange(HttpClient& http, int kbps, int64_t first, int
         return Status::Ok();
     }
     int64_t next = first;
-    int attempts = 0;
-    int refreshes = 0;
+    int attempts = 0;   // failures while the listener's buffer is low
+    int failures = 0;   // every failure since the last progress, for the backoff
+    int refreshes = 0;  // fresh URLs refused in a row
     while (next <= last) {
         if (stop_.load()) return MakeError(ErrorCode::kCancelled, "stopped");
         Manifest manifest = this->manifest();
@@ -227,6 +237,7 @@ Status StreamPipeline::FetchRange(HttpClient& http, int kbps, int64_t first, int
         request.url = variant->url;
         request.range_first = next;
         request.range_last = last;
+        request.keep_partial = true;  // a cut connection keeps what arrived
         auto response = http.Perform(request);
 
         Error problem;
@@ -236,36 +247,59 @@ Status StreamPipeline::FetchRange(HttpClient& http, int kbps, int64_t first, int
             }
             problem = response.error();
         } else if (response->status == 403) {
-            if (++refreshes > kMaxRefreshesInARow) {
+            // Expired or refused: a fresh manifest at once; refused again,
+            // fresh ones with a backoff for as long as the buffer lasts.
+            if (++refreshes > kMaxRefreshesInARow && !Patient()) {
                 return MakeError(ErrorCode::kForbidden, "CDN refuses fresh URLs too", 403);
             }
+            if (refreshes > 1 && !Sleep(Backoff(refreshes - 1))) {
+                return MakeError(ErrorCode::kCancelled, "stopped");
+            }
             Status refreshed = RefreshUrl();
-            if (!refreshed.ok()) return refreshed.error().Wrap("URL expired and refresh failed");
-            continue;
+            if (refreshed.ok()) continue;
+            if (refreshed.error().code != ErrorCode::kNetwork) {
+                return refreshed.error().Wrap("URL expired and refresh failed");
+            }
+            problem = refreshed.error().Wrap("URL expired and the API is unreachable");
         } else if (response->status == 404 || response->status == 410 || response->status == 416) {
             return MakeError(ErrorCode::kProtocol,
                              "CDN answered HTTP " + std::to_string(response->status),
                              response->status);
         } else {
             auto bytes = UsableRangeBytes(*response, next, last, variant->size);
-            if (bytes.ok()) {
+            if (bytes.ok() && !bytes->empty()) {
                 const int64_t at = next;
                 next += static_cast<int64_t>(bytes->size());
                 attempts = 0;
+                failures = 0;
                 refreshes = 0;
                 deliver(at, std::move(bytes.value()));
+                if (response->truncated) retries_.fetch_add(1, std::memory_order_relaxed);
                 continue;
             }
-            problem = bytes.error();
+            problem = bytes.ok() ? Error{ErrorCode::kNetwork, "empty answer", 0} : bytes.error();
         }
 
+        // With audio buffered, a failure costs nothing the listener hears:
+        // keep trying (with a backoff) until the buffer is nearly spent, then
+        // give up after a few more attempts.
         retries_.fetch_add(1, std::memory_order_relaxed);
-        if (++attempts >= kMaxAttempts) return problem.Wrap("giving up after retries");
+        if (!Patient() && ++attempts >= kMaxAttempts) {
+            return problem.Wrap("giving up after retries");
+        }
         LOG_WARN(kLog, "range " << next << "-" << last << " failed, retrying: " << problem.message);
-        int backoff = std::min(kMaxBackoffMs, kFirstBackoffMs << (attempts - 1));
-        if (!Sleep(backoff)) return MakeError(ErrorCode::kCancelled, "stopped");
+        if (!Sleep(Backoff(++failures))) return MakeError(ErrorCode::kCancelled, "stopped");
     }
     return Status::Ok();
+}
+
+bool StreamPipeline::Patient() const {
+    const int64_t ahead = fetched_end_.load(std::memory_order_relaxed) - params_.heard_sample();
+    return static_cast<double>(ahead) >= kPatientBufferSeconds * sample_rate_;
+}
+
+int StreamPipeline::Backoff(int failures) {
+    return std::min(kMaxBackoffMs, kFirstBackoffMs << std::min(failures - 1, 8));
 }
 
 // Bytes below headers_until_ are the variant's header pages and become one

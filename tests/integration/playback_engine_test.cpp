@@ -419,6 +419,104 @@ TEST_F(PlaybackEngine, ATrackStreamedWholePlaysAgainWithTheServerGone) {
               kCaptureTolerance);
 }
 
+// Every connection of this CDN is cut after 50 kB, well inside a 320 kbit/s
+// chunk: what arrived is kept and the rest asked for, so the track plays
+// whole and exact.
+TEST_F(PlaybackEngine, ConnectionsCutMidChunkStillPlayTheWholeTrack) {
+    ServedCatalog own;
+    Status served = own.Start({suite_->demo_path}, {"--reset-after-bytes", "50000"});
+    ASSERT_TRUE(served.ok()) << served.error().message;
+    player::PlayerConfig config = own.Config();
+    config.preferred_kbps = 320;
+    const std::string id = FindTrackId(own.server->api_url(), own.token, "", {"no title excluded"});
+    QueuePlay play = PlayQueueAndCapture(config, {id}, *sink_, log_, kTimeout);
+    ASSERT_TRUE(play.ended) << play.error;
+    auto reference = DownloadAndDecodeVariant(own.server->api_url(), own.token, id, 320);
+    ASSERT_FALSE(reference.ok()) << "the faulty CDN served a whole file in one answer";
+    // The reference comes from the suite's server, which serves the same file.
+    const PcmBuffer ref = Reference(DemoId(), 320);
+    EXPECT_EQ(play.snapshot.frames_played, ref.frames());
+    int64_t lead = 0;
+    while (lead < ref.frames() && ref.samples[2 * lead] == 0.0f &&
+           ref.samples[2 * lead + 1] == 0.0f)
+        ++lead;
+    EXPECT_LE(WorstDifference(play.captured, 0, ref, lead, ref.frames() - lead), kCaptureTolerance);
+}
+
+// The server goes away for 3 s while 10 s or more are fetched ahead: the
+// listener hears nothing of it.
+TEST_F(PlaybackEngine, AShortCdnOutageIsRiddenOutOnTheBuffer) {
+    ServedCatalog own;
+    const std::string source = suite_->sources.Join("Outage.ogg");
+    ASSERT_TRUE(
+        WriteOggVorbis(source, MakeCosine(441.0, 40.0, kRate), 0.5f, {"TITLE=Outage"}).ok());
+    Status served = own.Start({source});
+    ASSERT_TRUE(served.ok()) << served.error().message;
+    const std::string api_port = own.server->api_url().substr(own.server->api_url().rfind(':') + 1);
+    const std::string cdn_port = own.server->cdn_url().substr(own.server->cdn_url().rfind(':') + 1);
+    const std::string id = own.Id("Outage");
+    const auto reference = DownloadAndDecodeVariant(own.server->api_url(), own.token, id, 160);
+    ASSERT_TRUE(reference.ok());
+
+    sink_.reset();
+    sink_ = std::make_unique<PacedAudioSink>(Fifo(), kRate, 2, 2.0, true);
+    player::PlayerConfig config = own.Config();
+    config.buffer_target_seconds = 20.0;
+    config.chunk_seconds = 1.0;
+    player::PlaybackSnapshot end;
+    {
+        player::PlaybackSession session(config, log_.Sink());
+        ASSERT_TRUE(session.Play(id).ok());
+        ASSERT_TRUE(WaitUntil([&] { return session.Snapshot().buffer_seconds >= 10.0; },
+                              std::chrono::seconds(30)));
+        own.server->Stop();
+        std::this_thread::sleep_for(std::chrono::seconds(3));
+        auto again =
+            ServerProcess::Start(own.data.path(), {"--port", api_port, "--cdn-port", cdn_port});
+        ASSERT_TRUE(again.ok()) << again.error().message;
+        own.server = std::move(again.value());
+        ASSERT_TRUE(WaitUntil(
+            [&] {
+                auto state = session.Snapshot().state;
+                return state == player::PlaybackState::kEnded ||
+                       state == player::PlaybackState::kError;
+            },
+            std::chrono::seconds(60)));
+        end = session.Snapshot();
+    }
+    EXPECT_EQ(end.state, player::PlaybackState::kEnded) << log_.FirstError();
+    EXPECT_EQ(end.frames_played, reference->frames());
+    EXPECT_EQ(end.underruns, 0);
+}
+
+// The server goes away for good: what was fetched still plays, then the
+// failure is reported.
+TEST_F(PlaybackEngine, ALostServerIsReportedAfterTheBufferedAudioPlayed) {
+    ServedCatalog own;
+    const std::string source = suite_->sources.Join("Lost.ogg");
+    ASSERT_TRUE(WriteOggVorbis(source, MakeCosine(441.0, 40.0, kRate), 0.5f, {"TITLE=Lost"}).ok());
+    Status served = own.Start({source});
+    ASSERT_TRUE(served.ok()) << served.error().message;
+    sink_.reset();
+    sink_ = std::make_unique<PacedAudioSink>(Fifo(), kRate, 2, 3.0, true);
+    player::PlayerConfig config = own.Config();
+    config.buffer_target_seconds = 12.0;
+    config.chunk_seconds = 1.0;
+    player::PlaybackSession session(config, log_.Sink());
+    ASSERT_TRUE(session.Play(own.Id("Lost")).ok());
+    ASSERT_TRUE(WaitUntil([&] { return session.Snapshot().buffer_seconds >= 8.0; },
+                          std::chrono::seconds(30)));
+    const player::PlaybackSnapshot at_loss = session.Snapshot();
+    own.server->Stop();
+    ASSERT_TRUE(WaitUntil([&] { return session.Snapshot().state == player::PlaybackState::kError; },
+                          std::chrono::seconds(60)));
+    const int64_t heard_after = session.Snapshot().frames_played - at_loss.frames_played;
+    // All but the last chunk or so of what was fetched reached the device.
+    EXPECT_GE(heard_after, static_cast<int64_t>((at_loss.buffer_seconds - 1.5) * kRate))
+        << "buffer at the loss " << at_loss.buffer_seconds << " s";
+    EXPECT_NE(log_.FirstError().find("giving up"), std::string::npos) << log_.FirstError();
+}
+
 TEST_F(PlaybackEngine, ACdnThatKeepsRefusingEndsInAClearError) {
     ServedCatalog own;
     Status served = own.Start({suite_->sources.Join("Loud.ogg")}, {"--expire-urls-for", "3600"});
