@@ -79,7 +79,8 @@ PlaybackSession::Impl::Impl(PlayerConfig config, EventSink sink)
     : config_(Sanitised(std::move(config))),
       sink_(std::move(sink)),
       token_(config_.token),
-      crossfade_seconds_(config_.crossfade_seconds) {
+      crossfade_seconds_(config_.crossfade_seconds),
+      normalisation_(config_.normalisation) {
     output_.SetGain(static_cast<float>(config_.volume));
     worker_ = std::thread([this] { WorkerLoop(); });
 }
@@ -109,6 +110,16 @@ void PlaybackSession::Impl::SetShuffle(bool on, uint64_t seed) {
 
 void PlaybackSession::Impl::SetCrossfade(double seconds) {
     crossfade_seconds_.store(std::clamp(seconds, 0.0, 12.0));
+}
+
+void PlaybackSession::Impl::SetNormalisation(const NormalisationSettings& settings) {
+    std::lock_guard<std::mutex> lock(settings_mu_);
+    normalisation_ = settings;
+}
+
+NormalisationSettings PlaybackSession::Impl::normalisation() const {
+    std::lock_guard<std::mutex> lock(settings_mu_);
+    return normalisation_;
 }
 
 void PlaybackSession::Impl::SetVolume(double volume) {
@@ -244,9 +255,9 @@ Result<std::unique_ptr<LoadedTrack>> PlaybackSession::Impl::Load(const QueueItem
     track->heard.store(track->start);
     // A fixed bitrate (or a cached file) is known before the first byte.
     if (track->source.ladder.size() == 1) track->heard_kbps = track->source.ladder.front();
-    if (config_.normalisation.enabled) {
-        track->gain_db = NormalisationGainDb(track->source.manifest.loudness.integrated_lufs,
-                                             config_.normalisation);
+    if (const NormalisationSettings settings = normalisation(); settings.enabled) {
+        track->gain_db =
+            NormalisationGainDb(track->source.manifest.loudness.integrated_lufs, settings);
     }
     const auto floats =
         static_cast<size_t>(std::ceil((kTrackRingSeconds + config_.start_buffer_seconds) *
@@ -369,7 +380,7 @@ void PlaybackSession::Impl::HardStart(const QueueItem& item, int64_t start, Stea
     if (!renderer_) renderer_ = std::make_unique<Renderer>(device_ring_.get(), rate);
     renderer_->Reset(rate);
     renderer_->SetMaxAheadFrames(ahead_frames_);
-    renderer_->SetLimiter(config_.normalisation.enabled);
+    renderer_->SetLimiter(normalisation().enabled);
     renderer_->SetCrossfadeSeconds(crossfade_seconds_.load());
     output_.ResetConsumed();
     output_.SetDraining(false);
@@ -490,6 +501,9 @@ void PlaybackSession::Previous() { impl_->Previous(); }
 void PlaybackSession::SetRepeat(RepeatMode mode) { impl_->SetRepeat(mode); }
 void PlaybackSession::SetShuffle(bool on, uint64_t seed) { impl_->SetShuffle(on, seed); }
 void PlaybackSession::SetCrossfade(double seconds) { impl_->SetCrossfade(seconds); }
+void PlaybackSession::SetNormalisation(const NormalisationSettings& settings) {
+    impl_->SetNormalisation(settings);
+}
 void PlaybackSession::Pause() { impl_->Pause(); }
 void PlaybackSession::Resume() { impl_->Resume(); }
 void PlaybackSession::Stop() { impl_->Stop(); }

@@ -149,6 +149,9 @@ public:
     void SetRepeat(RepeatMode mode);
     void SetShuffle(bool on, uint64_t seed);
     void SetCrossfade(double seconds);  // from the next join or skip on
+    // Loudness normalisation for tracks loaded from now on (the next track,
+    // the next play or seek); the limiter follows at the next play or seek.
+    void SetNormalisation(const NormalisationSettings& settings);
     void Pause();
     void Resume();
     void Stop();

@@ -77,6 +77,8 @@ public:
     }
     void SetShuffle(bool on, uint64_t seed);
     void SetCrossfade(double seconds);
+    void SetNormalisation(const NormalisationSettings& settings);
+    NormalisationSettings normalisation() const;
     void SetVolume(double volume);
     void SetToken(const std::string& token);
     std::string token() const;
@@ -167,6 +169,8 @@ private:
     std::condition_variable command_cv_;
     std::deque<Command> commands_;  // guarded by command_mu_
     std::atomic<double> crossfade_seconds_;
+    mutable std::mutex settings_mu_;
+    NormalisationSettings normalisation_;  // guarded by settings_mu_
 
     mutable std::mutex snapshot_mu_;
     PlaybackSnapshot snapshot_;  // guarded by snapshot_mu_

@@ -1,6 +1,7 @@
 #include "ui/main_window.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QLabel>
@@ -117,11 +118,61 @@ void MainWindow::buildMenus() {
     QAction* previous =
         playback->addAction(tr("P&revious Track"), player_, &PlayerController::previous);
     previous->setShortcut(Qt::CTRL | Qt::Key_Left);
+    playback->addSeparator();
+    buildPlaybackSettingsMenus(playback);
 
     auto* find = new QAction(this);
     find->setShortcut(QKeySequence::Find);
     connect(find, &QAction::triggered, library_, &LibraryPane::focusFilter);
     addAction(find);
+}
+
+// Crossfade length and loudness target: exclusive choices, kept in the
+// settings and applied to the player (from the next track on).
+void MainWindow::buildPlaybackSettingsMenus(QMenu* playback) {
+    QSettings settings;
+    player_->setCrossfadeSeconds(
+        settings.value(QStringLiteral("player/crossfade"), 0.0).toDouble());
+    player_->setNormalisation(
+        settings.value(QStringLiteral("player/normalise"), true).toBool(),
+        settings.value(QStringLiteral("player/target_lufs"), -14.0).toDouble());
+
+    QMenu* crossfade = playback->addMenu(tr("&Crossfade"));
+    crossfade->setObjectName(QStringLiteral("crossfadeMenu"));
+    auto* fades = new QActionGroup(crossfade);
+    for (int seconds : {0, 2, 5, 8, 12}) {
+        QAction* action =
+            crossfade->addAction(seconds == 0 ? tr("Off (gapless)") : tr("%1 s").arg(seconds));
+        action->setCheckable(true);
+        action->setChecked(qRound(player_->crossfadeSeconds()) == seconds);
+        fades->addAction(action);
+        connect(action, &QAction::triggered, this, [this, seconds] {
+            player_->setCrossfadeSeconds(seconds);
+            QSettings().setValue(QStringLiteral("player/crossfade"), seconds);
+        });
+    }
+
+    QMenu* loudness = playback->addMenu(tr("&Loudness"));
+    loudness->setObjectName(QStringLiteral("loudnessMenu"));
+    auto* levels = new QActionGroup(loudness);
+    const std::vector<std::pair<QString, double>> choices = {{tr("Off"), 0.0},
+                                                             {tr("Loud (-11 LUFS)"), -11.0},
+                                                             {tr("Normal (-14 LUFS)"), -14.0},
+                                                             {tr("Quiet (-19 LUFS)"), -19.0}};
+    for (const auto& [label, target] : choices) {
+        QAction* action = loudness->addAction(label);
+        action->setCheckable(true);
+        const bool off = target == 0.0;
+        action->setChecked(off ? !player_->normalising()
+                               : player_->normalising() && player_->targetLufs() == target);
+        levels->addAction(action);
+        connect(action, &QAction::triggered, this, [this, off, target = target] {
+            player_->setNormalisation(!off, off ? -14.0 : target);
+            QSettings stored;
+            stored.setValue(QStringLiteral("player/normalise"), !off);
+            if (!off) stored.setValue(QStringLiteral("player/target_lufs"), target);
+        });
+    }
 }
 
 void MainWindow::buildStatusBar() {

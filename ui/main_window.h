@@ -12,6 +12,7 @@
 #include <QMainWindow>
 
 class QLabel;
+class QMenu;
 class QSortFilterProxyModel;
 
 namespace tonearm::ui {
@@ -59,6 +60,7 @@ private:
 
     QWidget* buildCentralArea();
     void buildMenus();
+    void buildPlaybackSettingsMenus(QMenu* playback);
     void buildStatusBar();
     void restoreLayout();
     void connectSession();

@@ -30,6 +30,7 @@ QString WithoutUrls(QString message) {
 }  // namespace
 
 PlayerController::PlayerController(QObject* parent) : QObject(parent) {
+    config_.normalisation.enabled = true;  // at -14 LUFS, with the limiter
     qRegisterMetaType<tonearm::player::PlaybackState>();
     poll_timer_.setInterval(kPollIntervalMs);
     connect(&poll_timer_, &QTimer::timeout, this, &PlayerController::pollSnapshot);
@@ -60,7 +61,6 @@ void PlayerController::ensureSession() {
     // Tracks pinned for offline (tonearm-cli offline pin) play from here
     // without the network.
     config_.cache_dir = player::DefaultCacheDir();
-    config_.normalisation.enabled = true;  // at -14 LUFS, with the limiter
     auto sink = [this, generation](const player::PlayerEvent& event) {
         // Engine thread: copy the event onto the GUI thread and return.
         QMetaObject::invokeMethod(
@@ -209,6 +209,19 @@ void PlayerController::setVolume(double volume) {
     volume_ = volume;
     if (session_) session_->SetVolume(volume_);
     emit volumeChanged(volume_);
+}
+
+void PlayerController::setCrossfadeSeconds(double seconds) {
+    config_.crossfade_seconds = std::clamp(seconds, 0.0, 12.0);
+    if (session_) session_->SetCrossfade(config_.crossfade_seconds);
+    emit queueModesChanged();
+}
+
+void PlayerController::setNormalisation(bool on, double target_lufs) {
+    config_.normalisation.enabled = on;
+    config_.normalisation.target_lufs = std::clamp(target_lufs, -40.0, 0.0);
+    if (session_) session_->SetNormalisation(config_.normalisation);
+    emit queueModesChanged();
 }
 
 void PlayerController::setShuffle(bool on) {

@@ -60,6 +60,13 @@ public:
     // to the queue it plays (shuffle keeps the current track).
     void setShuffle(bool on);
     void setRepeat(player::RepeatMode mode);
+    // Crossfade between tracks (0: gapless) and loudness normalisation
+    // (target in LUFS); kept for sessions created later.
+    void setCrossfadeSeconds(double seconds);
+    void setNormalisation(bool on, double target_lufs = -14.0);
+    double crossfadeSeconds() const { return config_.crossfade_seconds; }
+    bool normalising() const { return config_.normalisation.enabled; }
+    double targetLufs() const { return config_.normalisation.target_lufs; }
     bool shuffle() const { return shuffle_; }
     player::RepeatMode repeat() const { return repeat_; }
 

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <QAction>
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -108,6 +110,43 @@ TEST_F(DesktopClientTest, LogsInAtStartAndListsTheIngestedTracks) {
     EXPECT_TRUE(Banner(*client).isEmpty());
     EXPECT_TRUE(window->catalogView()->placeholderText().isEmpty());
     EXPECT_TRUE(window->findChild<QLabel*>("connectionLabel")->text().contains("demo"));
+}
+
+TEST_F(DesktopClientTest, PlaybackMenuSetsCrossfadeAndLoudnessAndKeepsThem) {
+    auto client = StartClient(QStringLiteral("demo"));
+    ASSERT_TRUE(WaitForCatalog(*client));
+    MainWindow* window = client->window();
+    PlayerController* player = client->player();
+    auto* crossfade = window->findChild<QMenu*>("crossfadeMenu");
+    auto* loudness = window->findChild<QMenu*>("loudnessMenu");
+    ASSERT_NE(crossfade, nullptr);
+    ASSERT_NE(loudness, nullptr);
+    const auto pick = [](QMenu* menu, const QString& text) {
+        for (QAction* action : menu->actions()) {
+            if (action->text() == text) {
+                action->trigger();
+                return action->isChecked();
+            }
+        }
+        return false;
+    };
+    EXPECT_EQ(player->crossfadeSeconds(), 0.0);
+    EXPECT_TRUE(player->normalising());
+    EXPECT_EQ(player->targetLufs(), -14.0);
+
+    ASSERT_TRUE(pick(crossfade, "5 s"));
+    EXPECT_EQ(player->crossfadeSeconds(), 5.0);
+    ASSERT_TRUE(pick(loudness, "Quiet (-19 LUFS)"));
+    EXPECT_TRUE(player->normalising());
+    EXPECT_EQ(player->targetLufs(), -19.0);
+    EXPECT_EQ(QSettings().value("player/crossfade").toDouble(), 5.0);
+    EXPECT_EQ(QSettings().value("player/target_lufs").toDouble(), -19.0);
+    ASSERT_TRUE(pick(loudness, "Off"));
+    EXPECT_FALSE(player->normalising());
+    EXPECT_FALSE(QSettings().value("player/normalise").toBool());
+    // Back to the defaults for the tests after this one.
+    ASSERT_TRUE(pick(crossfade, "Off (gapless)"));
+    ASSERT_TRUE(pick(loudness, "Normal (-14 LUFS)"));
 }
 
 TEST_F(DesktopClientTest, TypingInTheFilterNarrowsTheTable) {
