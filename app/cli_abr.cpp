@@ -175,10 +175,8 @@ Result<std::vector<std::string>> ExpandTracePaths(const std::vector<std::string>
     return files;
 }
 
-Result<abr::BandwidthTrace> LoadTrace(const std::string& path, double scale) {
-    auto text = ReadFile(path);
-    if (!text) return text.error();
-    auto trace = abr::ParseBandwidthTrace(*text, fs::path(path).filename().string());
+Result<BandwidthTrace> LoadTrace(const std::string& path, double scale) {
+    auto trace = LoadBandwidthTrace(path, fs::path(path).filename().string());
     if (!trace) return trace.error();
     return abr::ScaleTrace(*trace, scale);
 }
@@ -211,7 +209,7 @@ uint64_t SeedFor(const std::string& name, uint64_t seed) {
 // ones, until the audio covers the trace; the last track is cut.
 std::vector<abr::PlannedTrack> SessionFor(const AbrSimOptions& o,
                                           const std::vector<abr::PlannedTrack>& manifests,
-                                          const abr::BandwidthTrace& trace) {
+                                          const BandwidthTrace& trace) {
     const double total = trace.DurationSeconds();
     if (manifests.empty()) {
         return abr::SyntheticSession({}, total, o.track_seconds, SeedFor(trace.name, o.seed));
@@ -250,7 +248,7 @@ Json SummaryEvent(const abr::AlgorithmSummary& s, double scale) {
                 {"traces_with_stall", s.traces_with_stall}};
 }
 
-std::vector<abr::SimulationResult> RunAll(const AbrSimOptions& o, const abr::BandwidthTrace& trace,
+std::vector<abr::SimulationResult> RunAll(const AbrSimOptions& o, const BandwidthTrace& trace,
                                           const std::vector<abr::PlannedTrack>& tracks) {
     std::vector<abr::SimulationResult> results;
     for (const std::string& name : o.algorithms) {

@@ -10,7 +10,7 @@ namespace tonearm::server {
 namespace {
 
 constexpr int64_t kMaxSeconds = 365LL * 24 * 3600;
-constexpr size_t kMaxTraceSteps = 1000000;
+constexpr size_t kMaxTracePoints = 1000000;
 
 using Setter = std::function<Status(const Json& value, FaultSettings& s, FaultChanges& c)>;
 
@@ -51,16 +51,16 @@ Status ReadNumber(const Json& value, double min, double max, bool min_excluded, 
     return Status::Ok();
 }
 
-Result<std::vector<TraceStep>> ReadTraceSteps(const Json& value) {
+Result<std::vector<TracePoint>> ReadTracePoints(const Json& value) {
     const char* shape = "must be an array of [seconds, Mbit/s] pairs";
-    if (!value.is_array() || value.empty() || value.size() > kMaxTraceSteps) return Refuse(shape);
-    std::vector<TraceStep> steps;
+    if (!value.is_array() || value.empty() || value.size() > kMaxTracePoints) return Refuse(shape);
+    std::vector<TracePoint> steps;
     for (const Json& pair : value) {
         if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number() || !pair[1].is_number())
             return Refuse(shape);
-        steps.push_back(TraceStep{pair[0].get<double>(), pair[1].get<double>()});
+        steps.push_back(TracePoint{pair[0].get<double>(), pair[1].get<double>()});
     }
-    Status valid = ValidateTrace(steps);
+    Status valid = ValidateTracePoints(steps);
     if (!valid.ok()) return valid.error();
     return steps;
 }
@@ -78,7 +78,7 @@ Setter NumberSetter(double FaultSettings::*member, double min, double max, bool 
 }
 
 Status SetTrace(const Json& value, FaultSettings& s, FaultChanges& c) {
-    auto steps = ReadTraceSteps(value);
+    auto steps = ReadTracePoints(value);
     if (!steps.ok()) return steps.error();
     s.trace = std::move(*steps);
     s.trace_file.clear();
@@ -90,9 +90,10 @@ Status SetTraceFile(const Json& value, FaultSettings& s, FaultChanges& c) {
     if (!value.is_string() || value.get<std::string>().empty()) {
         return Refuse("must be the path of a trace file");
     }
-    auto steps = LoadTraceFile(value.get<std::string>());
-    if (!steps.ok()) return Refuse(steps.error().message);
-    s.trace = std::move(*steps);
+    const std::string path = value.get<std::string>();
+    auto trace = LoadBandwidthTrace(path, path);
+    if (!trace.ok()) return Refuse(trace.error().message);
+    s.trace = std::move(trace->points);
     s.trace_file = value.get<std::string>();
     c.trace = true;
     return Status::Ok();
@@ -192,7 +193,7 @@ Json FaultSettingsToJson(const FaultSettings& s) {
         json["trace_file"] = s.trace_file;
     } else if (!s.trace.empty()) {
         Json pairs = Json::array();
-        for (const TraceStep& step : s.trace)
+        for (const TracePoint& step : s.trace)
             pairs.push_back(Json::array({step.end_seconds, step.mbps}));
         json["trace"] = std::move(pairs);
     } else {

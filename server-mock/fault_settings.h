@@ -20,7 +20,7 @@ namespace tonearm::server {
 struct FaultSettings {
     int64_t latency_ms = 0;          // delay before every CDN response
     int64_t bandwidth_kbps = 0;      // shared cap in kbit/s (1000 bit/s); 0 = none
-    std::vector<TraceStep> trace;    // replayed rates; empty = none
+    std::vector<TracePoint> trace;   // replayed rates; empty = none
     std::string trace_file;          // where trace was read from; empty when inline or none
     double trace_scale = 1.0;        // multiplies every trace rate
     int64_t reset_after_bytes = 0;   // close each body after this many bytes; 0 = never

@@ -27,9 +27,9 @@
 namespace tonearm::server {
 
 struct LinkShape {
-    double cap_bytes_per_s = 0.0;  // 0: no fixed cap
-    std::vector<TraceStep> trace;  // empty: no trace; otherwise valid (ValidateTrace)
-    double trace_scale = 1.0;      // > 0
+    double cap_bytes_per_s = 0.0;   // 0: no fixed cap
+    std::vector<TracePoint> trace;  // empty: no trace; otherwise valid (ValidateTracePoints)
+    double trace_scale = 1.0;       // > 0
     std::chrono::steady_clock::time_point trace_origin;  // the trace's time 0
 
     bool limited() const { return cap_bytes_per_s > 0.0 || !trace.empty(); }

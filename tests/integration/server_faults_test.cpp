@@ -263,11 +263,11 @@ TEST(ServerFaultPartsTest, ShapedLinkSharesItsRateBetweenWriters) {
 }
 
 TEST(ServerFaultPartsTest, TraceRatesLoopAndScale) {
-    const std::vector<server::TraceStep> steps = {{1.0, 8.0}, {3.0, 0.8}};
+    const std::vector<TracePoint> steps = {{1.0, 8.0}, {3.0, 0.8}};
     EXPECT_DOUBLE_EQ(server::TraceBytesPerSecond(steps, 0.5, 0.5), 500000.0);
     EXPECT_DOUBLE_EQ(server::TraceBytesPerSecond(steps, 0.5, 2.0), 50000.0);
     EXPECT_DOUBLE_EQ(server::TraceBytesPerSecond(steps, 0.5, 3.5), 500000.0);  // looped
-    auto parsed = server::ParseTraceText("0.5\t1\n0.4 2\n", "t.txt");
+    auto parsed = ParseBandwidthTrace("0.5\t1\n0.4 2\n", "t.txt");
     ASSERT_FALSE(parsed.ok());
     EXPECT_EQ(parsed.error().message, "t.txt line 2: time does not increase");
 }
