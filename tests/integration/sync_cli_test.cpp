@@ -19,7 +19,6 @@
 namespace tonearm {
 namespace {
 
-using testing::ProcessResult;
 using testing::TempDir;
 
 class SyncCliTest : public ::testing::Test {
@@ -36,18 +35,9 @@ protected:
     }
 
     // Runs tonearm-cli --json for the device whose profile is profile.
-    std::vector<Json> Cli(const TempDir& profile, std::vector<std::string> args,
+    std::vector<Json> Cli(const TempDir& profile, const std::vector<std::string>& args,
                           int expected_exit = 0) {
-        std::vector<std::string> argv = {TONEARM_CLI_BIN, "--server",     server_->api_url(),
-                                         "--profile",     profile.path(), "--json"};
-        argv.insert(argv.end(), args.begin(), args.end());
-        ProcessResult result = testing::RunProcess(argv, 30000);
-        EXPECT_EQ(result.exit_code, expected_exit) << result.out << result.err;
-        std::vector<std::string> bad;
-        std::vector<Json> lines = testing::ParseJsonLines(result.out, &bad);
-        for (const std::string& line : bad)
-            ADD_FAILURE() << "not a JSON line: " << line;
-        return lines;
+        return testing::RunCliJson(server_->api_url(), profile.path(), args, expected_exit);
     }
 
     void Login(const TempDir& profile, const std::string& user, const std::string& password) {

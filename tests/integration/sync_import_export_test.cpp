@@ -53,17 +53,8 @@ protected:
         ASSERT_EQ(Cli({"login", "--user", "demo", "--password", "demo"}).size(), 1u);
     }
 
-    std::vector<Json> Cli(std::vector<std::string> args, int expected_exit = 0) {
-        std::vector<std::string> argv = {TONEARM_CLI_BIN, "--server",      server_->api_url(),
-                                         "--profile",     profile_.path(), "--json"};
-        argv.insert(argv.end(), args.begin(), args.end());
-        testing::ProcessResult result = testing::RunProcess(argv, 30000);
-        EXPECT_EQ(result.exit_code, expected_exit) << result.out << result.err;
-        std::vector<std::string> bad;
-        std::vector<Json> lines = testing::ParseJsonLines(result.out, &bad);
-        for (const std::string& line : bad)
-            ADD_FAILURE() << "not a JSON line: " << line;
-        return lines;
+    std::vector<Json> Cli(const std::vector<std::string>& args, int expected_exit = 0) {
+        return testing::RunCliJson(server_->api_url(), profile_.path(), args, expected_exit);
     }
 
     std::vector<std::string> TrackIds(const std::string& playlist) {

@@ -1,5 +1,9 @@
 #include "tests/support/json_lines.h"
 
+#include <gtest/gtest.h>
+
+#include "tests/support/process.h"
+
 namespace tonearm::testing {
 
 std::vector<Json> ParseJsonLines(const std::string& out, std::vector<std::string>* bad_lines,
@@ -22,6 +26,20 @@ std::vector<Json> ParseJsonLines(const std::string& out, std::vector<std::string
             bad_lines->push_back(line);
         }
     }
+    return lines;
+}
+
+std::vector<Json> RunCliJson(const std::string& server_url, const std::string& profile,
+                             const std::vector<std::string>& args, int expected_exit) {
+    std::vector<std::string> argv = {TONEARM_CLI_BIN, "--server", server_url,
+                                     "--profile",     profile,    "--json"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ProcessResult result = RunProcess(argv, 30000);
+    EXPECT_EQ(result.exit_code, expected_exit) << result.out << result.err;
+    std::vector<std::string> bad;
+    std::vector<Json> lines = ParseJsonLines(result.out, &bad);
+    for (const std::string& line : bad)
+        ADD_FAILURE() << "not a JSON line: " << line;
     return lines;
 }
 

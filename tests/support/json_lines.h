@@ -16,4 +16,10 @@ std::vector<Json> ParseJsonLines(const std::string& out,
                                  std::vector<std::string>* bad_lines = nullptr,
                                  bool complete_lines_only = false);
 
+// Runs `tonearm-cli --server server_url --profile profile --json args...`
+// (at most 30 s), expects exit code expected_exit and nothing but JSON lines
+// on stdout (gtest failures otherwise), and returns the lines.
+std::vector<Json> RunCliJson(const std::string& server_url, const std::string& profile,
+                             const std::vector<std::string>& args, int expected_exit = 0);
+
 }  // namespace tonearm::testing
